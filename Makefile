@@ -1,0 +1,41 @@
+# wf2cloudinary: build, test, demo.
+#
+# `make demo` and `make test` install the Debian packages they need when they
+# are missing (as root, or through sudo).
+
+SWIFT ?= swift
+PYTHON ?= python3
+BUILD_DEPS := libcurl4-openssl-dev libssl-dev libsystemd-dev pkg-config openssl
+DEMO_DEPS := ffmpeg imagemagick ghostscript
+
+.PHONY: all build release test test-fakes test-swift demo deps demo-deps clean
+
+all: build
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+
+deps:
+	@scripts/install-packages $(BUILD_DEPS)
+	@$(PYTHON) -c 'import cloudinary' 2>/dev/null || $(PYTHON) -m pip install --quiet cloudinary
+
+demo-deps: deps
+	@scripts/install-packages $(DEMO_DEPS)
+
+test: deps test-fakes test-swift
+
+test-fakes:
+	$(PYTHON) -m unittest discover -s Tests/Fakes -p 'test_*.py'
+
+test-swift:
+	$(SWIFT) build
+	$(SWIFT) test
+
+demo: demo-deps build
+	$(PYTHON) demo/run_demo.py --binary .build/debug/wf2cloudinary
+
+clean:
+	rm -rf .build

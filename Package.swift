@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per concern. C libraries are reached only through the thin
+// system-library targets (C*), and each of those is wrapped by exactly one
+// Swift module: CCurl by HTTP, COpenSSL by Crypto, CSystemd by Systemd.
+let package = Package(
+    name: "wf2cloudinary",
+    products: [
+        .executable(name: "wf2cloudinary", targets: ["wf2cloudinary"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "Crypto", dependencies: ["COpenSSL"]),
+        .target(name: "Systemd", dependencies: ["CSystemd"]),
+        .target(name: "Logging", dependencies: ["Systemd"]),
+        .target(name: "Configuration", dependencies: ["HTTP"]),
+        .target(name: "Workfront", dependencies: ["HTTP", "Crypto", "Logging"]),
+        .target(name: "Cloudinary", dependencies: ["HTTP", "Crypto"]),
+        .target(name: "Transfer", dependencies: ["Workfront", "Cloudinary", "Configuration", "Logging", "HTTP", "Crypto"]),
+        .executableTarget(name: "wf2cloudinary", dependencies: ["Transfer", "Configuration", "Logging", "Systemd", "Cloudinary", "Crypto", "Workfront", "HTTP"]),
+
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "CloudinaryTests", dependencies: ["Cloudinary", "Crypto"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer", "HTTP"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["HTTP", "Crypto"]),
+    ]
+)

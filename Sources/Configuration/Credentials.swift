@@ -1,0 +1,138 @@
+import Foundation
+
+/// The secrets the service needs, as read from the systemd credentials
+/// directory or the environment. They are never part of the configuration
+/// file, and `description` never shows them.
+public struct Credentials: Sendable, CustomStringConvertible {
+    /// How the service signs in to Workfront.
+    public enum WorkfrontLogin: Sendable {
+        /// Server-to-server OAuth: a JWT signed with the private key is
+        /// exchanged for a session.
+        case jwt(clientID: String, clientSecret: String, customerID: String, userID: String, privateKeyPEM: String)
+        /// An API key sent with every call.
+        case apiKey(String)
+    }
+
+    /// `cloudinary://key:secret@cloud[?upload_prefix=...]`
+    public var cloudinaryURL: String
+    public var workfront: WorkfrontLogin
+    /// Where each credential came from (a file path or an environment
+    /// variable name), for messages; never the value.
+    public var sources: [String: String]
+
+    public var description: String {
+        let login: String
+        switch workfront {
+        case .jwt: login = "Workfront JWT"
+        case .apiKey: login = "Workfront API key"
+        }
+        return "credentials (Cloudinary URL, \(login); values hidden)"
+    }
+}
+
+/// Reads each credential from `$CREDENTIALS_DIRECTORY/<name>` first, then
+/// from its environment variable.
+public struct CredentialsLoader: Sendable {
+    /// A credential's file name in the credentials directory and its
+    /// environment variable.
+    struct Name {
+        var file: String
+        var variable: String
+    }
+
+    static let cloudinaryURL = Name(file: "cloudinary-url", variable: "CLOUDINARY_URL")
+    static let clientID = Name(file: "workfront-client-id", variable: "WORKFRONT_CLIENT_ID")
+    static let clientSecret = Name(file: "workfront-client-secret", variable: "WORKFRONT_CLIENT_SECRET")
+    static let customerID = Name(file: "workfront-customer-id", variable: "WORKFRONT_CUSTOMER_ID")
+    static let userID = Name(file: "workfront-user-id", variable: "WORKFRONT_USER_ID")
+    static let privateKey = Name(file: "workfront-private-key", variable: "WORKFRONT_PRIVATE_KEY")
+    static let apiKey = Name(file: "workfront-api-key", variable: "WORKFRONT_API_KEY")
+
+    private let environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// Loads every credential, reporting all that are missing or unreadable.
+    public func load() throws(ConfigurationErrors) -> Credentials {
+        var errors: [ConfigurationError] = []
+        var sources: [String: String] = [:]
+
+        func value(_ name: Name) -> String? {
+            do {
+                guard let (text, source) = try read(name) else { return nil }
+                sources[name.file] = source
+                return text
+            } catch {
+                errors.append(error)
+                return nil
+            }
+        }
+
+        let cloudinary = value(Self.cloudinaryURL)
+        if cloudinary == nil && errors.isEmpty {
+            errors.append(missing(Self.cloudinaryURL))
+        }
+        let jwtParts = [Self.clientID, Self.clientSecret, Self.customerID, Self.userID, Self.privateKey].map { ($0, value($0)) }
+        let apiKey = value(Self.apiKey)
+        let present = jwtParts.filter { $0.1 != nil }
+        var login: Credentials.WorkfrontLogin?
+        if present.count == jwtParts.count {
+            let parts = jwtParts.map { $0.1! }
+            login = .jwt(clientID: parts[0], clientSecret: parts[1], customerID: parts[2], userID: parts[3], privateKeyPEM: parts[4])
+        } else if let apiKey, present.isEmpty {
+            login = .apiKey(apiKey)
+        } else if !present.isEmpty {
+            for (name, found) in jwtParts where found == nil {
+                errors.append(missing(name, why: "the Workfront JWT login needs all five workfront-* credentials"))
+            }
+        } else {
+            errors.append(ConfigurationError(
+                source: "credentials", key: "workfront",
+                problem: "no Workfront login found; provide workfront-client-id, workfront-client-secret, workfront-customer-id, workfront-user-id and workfront-private-key (or workfront-api-key)"))
+        }
+        guard errors.isEmpty, let cloudinary, let login else {
+            throw ConfigurationErrors(errors: errors)
+        }
+        return Credentials(cloudinaryURL: cloudinary, workfront: login, sources: sources)
+    }
+
+    private func missing(_ name: Name, why: String? = nil) -> ConfigurationError {
+        let place = environment["CREDENTIALS_DIRECTORY"].map { "\($0)/\(name.file) or " } ?? ""
+        let reason = why.map { "; \($0)" } ?? ""
+        return ConfigurationError(source: "credentials", key: name.file,
+                                  problem: "missing: put it in \(place)the environment variable \(name.variable)\(reason)")
+    }
+
+    /// The credential's text and where it came from, or nil when absent.
+    private func read(_ name: Name) throws(ConfigurationError) -> (String, String)? {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+            let path = "\(directory)/\(name.file)"
+            if FileManager.default.fileExists(atPath: path) {
+                return (try readFile(path, name: name), path)
+            }
+        }
+        if name.variable == Self.privateKey.variable, let path = environment["WORKFRONT_PRIVATE_KEY_FILE"], !path.isEmpty {
+            return (try readFile(path, name: name), path)
+        }
+        guard let text = environment[name.variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            return nil
+        }
+        return (text, "$\(name.variable)")
+    }
+
+    private func readFile(_ path: String, name: Name) throws(ConfigurationError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(source: path, key: name.file, problem: "cannot be read (check the file's permissions)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(source: path, key: name.file, problem: "is not UTF-8 text")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw ConfigurationError(source: path, key: name.file, problem: "is empty")
+        }
+        return trimmed
+    }
+}

@@ -1,0 +1,49 @@
+/// Everything the configuration file sets. Defaults are those a new tenant
+/// needs; see docs/configuration.md for each key.
+public struct Settings: Sendable, Equatable {
+    public struct Workfront: Sendable, Equatable {
+        /// Scheme and host, e.g. `https://acme.my.workfront.com`.
+        public var url: String
+        /// The API version path element, e.g. `v21.0`.
+        public var apiVersion: String
+        /// Tasks asked for per search page (`$$LIMIT`, at most 2000).
+        public var pageSize: Int
+
+        /// `https://host/attask/api/v21.0`
+        public var apiBase: String { "\(url)/attask/api/\(apiVersion)" }
+    }
+
+    public struct Statuses: Sendable, Equatable {
+        public var trigger: [String]
+        public var done: String
+        public var failed: String
+        public var inProgress: String?
+    }
+
+    public struct Cloudinary: Sendable, Equatable {
+        public var assetFolder: String
+        /// Documents larger than this, or of unknown size, go up in chunks
+        /// of this many bytes.
+        public var chunkSize: Int
+        public var overwrite: Bool
+    }
+
+    public struct WriteBack: Sendable, Equatable {
+        /// The document field that receives the secure URL (`description`
+        /// or a custom field `DE:...`).
+        public var urlField: String
+        /// An optional document field for the public ID.
+        public var publicIdField: String?
+    }
+
+    public var workfront: Workfront
+    public var statuses: Statuses
+    /// Seconds between polls of the service.
+    public var pollInterval: Int
+    /// Transfers that may run at once.
+    public var workers: Int
+    public var cloudinary: Cloudinary
+    public var writeBack: WriteBack
+    /// Seconds transfers in flight get to finish after SIGTERM.
+    public var shutdownGrace: Int
+}

@@ -1,0 +1,114 @@
+import Foundation
+import HTTP
+
+/// Loads `Settings` from a JSON5 file.
+public enum SettingsLoader {
+    public static let defaultPath = "/etc/wf2cloudinary/wf2cloudinary.json5"
+
+    /// Reads and validates the file at `path`, reporting every problem at once.
+    public static func load(path: String) throws(ConfigurationErrors) -> Settings {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
+            throw ConfigurationErrors(errors: [ConfigurationError(
+                source: path, key: nil, problem: "the configuration file \(reason); pass another with --config PATH")])
+        }
+        return try parse(data, source: path)
+    }
+
+    /// Validates the JSON5 text `data`; `source` names it in messages.
+    public static func parse(_ data: Data, source: String) throws(ConfigurationErrors) -> Settings {
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        let root: JSONValue
+        do {
+            root = try decoder.decode(JSONValue.self, from: data)
+        } catch {
+            throw ConfigurationErrors(errors: [ConfigurationError(
+                source: source, key: nil,
+                problem: "not valid JSON5 (check quotes, brackets and commas; `wf2cloudinary check-config` shows this again after each edit)")])
+        }
+        guard case .object(let top) = root else {
+            throw ConfigurationErrors(errors: [ConfigurationError(
+                source: source, key: nil, problem: "expected an object at the top level, found \(root.typeDescription)")])
+        }
+        let reader = ConfigReader(source: source)
+        let settings = read(top, reader)
+        if !reader.errors.isEmpty {
+            throw ConfigurationErrors(errors: reader.errors)
+        }
+        return settings
+    }
+
+    private static func read(_ top: [String: JSONValue], _ reader: ConfigReader) -> Settings {
+        reader.rejectUnknownKeys(top, path: nil,
+                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown"])
+        let workfront = readWorkfront(reader.section(top, "workfront", path: "workfront", known: ["url", "apiVersion", "pageSize"]), reader)
+        let statuses = readStatuses(reader.section(top, "statuses", path: "statuses", known: ["trigger", "done", "failed", "inProgress"]), reader)
+        let poll = reader.section(top, "poll", path: "poll", known: ["interval"])
+        let cloudinary = reader.section(top, "cloudinary", path: "cloudinary", known: ["assetFolder", "chunkSize", "overwrite"])
+        let writeBack = reader.section(top, "writeBack", path: "writeBack", known: ["urlField", "publicIdField"])
+        let shutdown = reader.section(top, "shutdown", path: "shutdown", known: ["grace"])
+
+        return Settings(
+            workfront: workfront,
+            statuses: statuses,
+            pollInterval: reader.integer(poll, "interval", path: "poll.interval", default: 300, range: 5...86_400),
+            workers: reader.integer(top, "workers", path: "workers", default: 4, range: 1...64),
+            cloudinary: Settings.Cloudinary(
+                assetFolder: reader.string(cloudinary, "assetFolder", path: "cloudinary.assetFolder", default: "workfront") ?? "workfront",
+                // Cloudinary requires every chunk but the last to exceed 5 MB;
+                // 5 MiB is the smallest size that always does.
+                chunkSize: reader.integer(cloudinary, "chunkSize", path: "cloudinary.chunkSize", default: 20_000_000,
+                                          range: 5 * 1024 * 1024...100_000_000),
+                overwrite: reader.bool(cloudinary, "overwrite", path: "cloudinary.overwrite", default: true)),
+            writeBack: Settings.WriteBack(
+                urlField: reader.nonEmptyString(writeBack, "urlField", path: "writeBack.urlField", default: "description"),
+                publicIdField: reader.string(writeBack, "publicIdField", path: "writeBack.publicIdField", default: nil)),
+            shutdownGrace: reader.integer(shutdown, "grace", path: "shutdown.grace", default: 30, range: 0...3600))
+    }
+
+    private static func readWorkfront(_ section: [String: JSONValue], _ reader: ConfigReader) -> Settings.Workfront {
+        var url = reader.string(section, "url", path: "workfront.url", default: nil) ?? ""
+        if url.isEmpty {
+            reader.fail("workfront.url", "missing; set it to your tenant's address, e.g. \"https://acme.my.workfront.com\"")
+        } else {
+            while url.hasSuffix("/") {
+                url.removeLast()
+            }
+            do {
+                try EndpointPolicy.validate(url)
+                if let path = URLComponents(string: url)?.path, !path.isEmpty {
+                    reader.fail("workfront.url", "must be only the scheme and host (found the path \(path)); the API path is derived from workfront.apiVersion")
+                }
+            } catch {
+                reader.fail("workfront.url", "\"\(url)\" \(error.description)")
+            }
+        }
+        var version = reader.string(section, "apiVersion", path: "workfront.apiVersion", default: "v21.0") ?? "v21.0"
+        if !version.hasPrefix("v") {
+            version = "v" + version
+        }
+        if version.wholeMatch(of: /v[0-9]+\.[0-9]+/) == nil {
+            reader.fail("workfront.apiVersion", "expected a version such as \"v21.0\", found \"\(version)\"")
+        }
+        return Settings.Workfront(
+            url: url, apiVersion: version,
+            pageSize: reader.integer(section, "pageSize", path: "workfront.pageSize", default: 100, range: 1...2000))
+    }
+
+    private static func readStatuses(_ section: [String: JSONValue], _ reader: ConfigReader) -> Settings.Statuses {
+        let statuses = Settings.Statuses(
+            trigger: reader.stringList(section, "trigger", path: "statuses.trigger", default: ["UPL"]),
+            done: reader.nonEmptyString(section, "done", path: "statuses.done", default: "CPL"),
+            failed: reader.nonEmptyString(section, "failed", path: "statuses.failed", default: "ERR"),
+            inProgress: reader.string(section, "inProgress", path: "statuses.inProgress", default: nil))
+        for outcome in [("statuses.done", statuses.done), ("statuses.failed", statuses.failed)]
+        where statuses.trigger.contains(outcome.1) {
+            reader.fail(outcome.0, "\"\(outcome.1)\" is also a trigger status, so finished tasks would be picked up again")
+        }
+        return statuses
+    }
+}

@@ -1,0 +1,150 @@
+import Cloudinary
+import Foundation
+import HTTP
+import Workfront
+
+/// What to send to Cloudinary for one document.
+public struct UploadPlan: Sendable, Equatable {
+    /// Upload parameters to sign and send: `public_id`, `asset_folder`,
+    /// `display_name`, `overwrite`, `tags`, `context`, `metadata`.
+    public var parameters: [String: String]
+    public var resourceType: String
+    public var fileName: String
+    public var contentType: String
+}
+
+/// The outcome of one document's transfer.
+public struct TransferOutcome: Sendable {
+    public var result: UploadResult
+    public var bytes: Int64
+    public var md5: String
+    public var chunks: Int
+}
+
+/// Moves one document from Workfront to Cloudinary as one stream.
+///
+/// The download runs on its own thread and writes into a bounded pipe; the
+/// calling thread reads the pipe into the upload. Small documents of known
+/// size go up in one request; larger ones, or ones whose size Workfront does
+/// not send, in chunks. Memory per transfer is the pipe plus, for chunked
+/// uploads, one chunk kept for a resend.
+public struct DocumentTransfer: Sendable {
+    let workfront: WorkfrontClient
+    let uploader: CloudinaryUploader
+    let chunkSize: Int
+    let pipeCapacity: Int
+
+    public init(workfront: WorkfrontClient, uploader: CloudinaryUploader, chunkSize: Int, pipeCapacity: Int = 4 * 1024 * 1024) {
+        self.workfront = workfront
+        self.uploader = uploader
+        self.chunkSize = chunkSize
+        self.pipeCapacity = pipeCapacity
+    }
+
+    public func run(_ document: WorkfrontDocument, plan: UploadPlan,
+                    cancellation: HTTPCancellation? = nil) throws(TransferError) -> TransferOutcome {
+        let feed = DownloadFeed(pipe: BoundedPipe(capacity: pipeCapacity))
+        let downloadDone = DispatchSemaphore(value: 0)
+        let downloadError = ErrorBox()
+        let thread = Thread { [workfront] in
+            do {
+                try workfront.download(document, into: feed, cancellation: cancellation)
+                feed.downloadEnded(nil)
+            } catch {
+                downloadError.set(error)
+                feed.downloadEnded(error)
+            }
+            downloadDone.signal()
+        }
+        thread.name = "download \(document.id)"
+        thread.start()
+
+        let result: UploadResult
+        let chunks: Int
+        do {
+            (result, chunks) = try uploadFromFeed(feed, plan: plan, cancellation: cancellation)
+        } catch {
+            // When the download failed first, the pipe holds its error and
+            // the upload's error is only the consequence.
+            let downloadCause = feed.pipe.failure
+            feed.pipe.fail(error)
+            downloadDone.wait()
+            if let downloadCause {
+                throw Self.classify(downloadCause, side: .download)
+            }
+            throw Self.classify(error, side: .upload)
+        }
+        downloadDone.wait()
+        if let error = downloadError.value {
+            throw Self.classify(error, side: .download)
+        }
+        let md5 = feed.md5Hex()
+        try verify(result, bytes: feed.byteCount, md5: md5)
+        return TransferOutcome(result: result, bytes: feed.byteCount, md5: md5, chunks: chunks)
+    }
+
+    private func uploadFromFeed(_ feed: DownloadFeed, plan: UploadPlan,
+                                cancellation: HTTPCancellation?) throws -> (UploadResult, Int) {
+        let length = try feed.waitForStart()
+        if length == 0 {
+            throw TransferError(kind: .emptyDocument, message: "the document is empty (0 bytes); Cloudinary does not accept empty files")
+        }
+        if let length, length <= Int64(chunkSize) {
+            let response = try uploader.upload(parameters: plan.parameters, resourceType: plan.resourceType,
+                                               fileName: plan.fileName, contentType: plan.contentType,
+                                               file: feed.pipe, length: length, cancellation: cancellation)
+            guard case .complete(let result) = response else {
+                throw TransferError(kind: .upload, message: "Cloudinary answered a single upload as if it were a chunk")
+            }
+            return (result, 1)
+        }
+        let chunked = ChunkedUpload(uploader: uploader, plan: plan, chunkSize: chunkSize, cancellation: cancellation)
+        return try chunked.run(source: feed.pipe, total: length)
+    }
+
+    /// Checks that Cloudinary stored exactly the bytes that were downloaded.
+    private func verify(_ result: UploadResult, bytes: Int64, md5: String) throws(TransferError) {
+        if result.existing {
+            return
+        }
+        if result.bytes != bytes {
+            throw TransferError(kind: .integrity, message: "Cloudinary stored \(result.bytes) bytes but \(bytes) were sent",
+                                isTransient: true)
+        }
+        if let etag = result.etag, etag.lowercased() != md5 {
+            throw TransferError(kind: .integrity, message: "Cloudinary's MD5 \(etag) differs from the downloaded bytes' \(md5)",
+                                isTransient: true)
+        }
+    }
+
+    static func classify(_ error: any Error, side: TransferError.Kind) -> TransferError {
+        switch error {
+        case let error as TransferError:
+            return error
+
+        case let error as WorkfrontError:
+            return TransferError(error, kind: .download)
+
+        case let error as CloudinaryError:
+            return TransferError(error)
+
+        case let error as HTTPError:
+            return TransferError(kind: error.kind == "cancelled" ? .cancelled : side, message: error.description,
+                                 isTransient: error.isTransient)
+
+        default:
+            return TransferError(kind: side, message: "\(error)")
+        }
+    }
+}
+
+/// One error, set from one thread and read from another after a semaphore.
+private final class ErrorBox: @unchecked Sendable {
+    // @unchecked: written once by the download thread before it signals the
+    // semaphore, read only after the semaphore is waited on.
+    private(set) var value: (any Error)?
+
+    func set(_ error: any Error) {
+        value = error
+    }
+}

@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+import Workfront
+
+/// The download side of a transfer: receives the document's bytes from
+/// Workfront, hashes and counts them, and writes them into the pipe.
+///
+/// The upload side waits on `waitForStart()` to learn the size before it
+/// chooses between one request and a chunked upload.
+final class DownloadFeed: DocumentSink, @unchecked Sendable {
+    // @unchecked: `digest` and `byteCount` are touched only by the download
+    // thread until `finished` is signalled, after which only the reader of
+    // `result()` uses them; `start` is guarded by `condition`.
+    enum Start {
+        case waiting
+        case started(contentLength: Int64?)
+        case failed(any Error)
+    }
+
+    let pipe: BoundedPipe
+    private let condition = NSCondition()
+    private var start = Start.waiting
+    private let digest = MessageDigest(.md5)
+    private(set) var byteCount: Int64 = 0
+
+    init(pipe: BoundedPipe) {
+        self.pipe = pipe
+    }
+
+    func begin(contentLength: Int64?) throws {
+        condition.lock()
+        start = .started(contentLength: contentLength)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func receive(_ bytes: UnsafeRawBufferPointer) throws {
+        try pipe.write(bytes)
+        digest.update(bytes)
+        byteCount += Int64(bytes.count)
+    }
+
+    /// Called on the download thread when the download has ended, with nil on
+    /// success.
+    func downloadEnded(_ error: (any Error)?) {
+        if let error {
+            pipe.fail(error)
+        } else {
+            pipe.finish()
+        }
+        condition.lock()
+        if case .waiting = start {
+            start = .failed(error ?? TransferError(kind: .download, message: "the download ended without a response"))
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Blocks until the download has started; returns its declared length.
+    func waitForStart() throws -> Int64? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            switch start {
+            case .waiting:
+                condition.wait()
+
+            case .started(let length):
+                return length
+
+            case .failed(let error):
+                throw error
+            }
+        }
+    }
+
+    /// The MD5 of every byte received, in lower-case hex. Call only after the
+    /// download thread has ended.
+    func md5Hex() -> String {
+        digest.finalize().hexString
+    }
+}

@@ -1,0 +1,158 @@
+import Configuration
+import Foundation
+import HTTP
+import Logging
+import Workfront
+
+/// Moves every document of one task and reports the outcome on the task.
+public struct TaskProcessor: Sendable {
+    let workfront: WorkfrontClient
+    let transfer: DocumentTransfer
+    let planner: UploadPlanner
+    let settings: Settings
+    let logger: Logger
+    /// Attempts per document for failures that may pass.
+    var attempts = 3
+    /// Seconds before the second attempt; doubled for each later one.
+    var firstRetryDelay = 1.0
+
+    public init(workfront: WorkfrontClient, transfer: DocumentTransfer, planner: UploadPlanner,
+                settings: Settings, logger: Logger) {
+        self.workfront = workfront
+        self.transfer = transfer
+        self.planner = planner
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Processes `task`. `shouldStop` is checked between documents: once it
+    /// returns true (Cloudinary refused the credentials, or the service is
+    /// stopping), the remaining documents are left alone and so is the task.
+    public func process(_ task: WorkfrontTask, cancellation: HTTPCancellation? = nil,
+                        shouldStop: () -> Bool = { false }) -> TaskOutcome {
+        let log = logger.with([("TASK_ID", task.id)])
+        log.info("Task picked up", [("TASK_NAME", task.name), ("DOCUMENTS", String(task.documents.count))])
+        var outcomes: [DocumentOutcome] = []
+        for document in task.documents {
+            if shouldStop() {
+                return TaskOutcome(taskID: task.id, state: .abandoned, documents: outcomes)
+            }
+            let outcome = move(document, of: task, log: log.with([("DOCUMENT_ID", document.id)]), cancellation: cancellation)
+            outcomes.append(outcome)
+            if let error = outcome.error, error.kind == .credentials || error.kind == .cancelled {
+                return TaskOutcome(taskID: task.id, state: .abandoned, documents: outcomes)
+            }
+        }
+        return report(task, outcomes, log: log)
+    }
+
+    private func move(_ document: WorkfrontDocument, of task: WorkfrontTask, log: Logger,
+                      cancellation: HTTPCancellation?) -> DocumentOutcome {
+        guard let version = document.currentVersion else {
+            let error = TransferError(kind: .noVersion, message: "the document has no current version to download")
+            log.error("Document failed", Self.fields(error))
+            return DocumentOutcome(document: document, error: error)
+        }
+        let plan = planner.plan(task: task, document: document, version: version)
+        var attempt = 1
+        while true {
+            let started = ContinuousClock.now
+            do {
+                let outcome = try transfer.run(document, plan: plan, cancellation: cancellation)
+                try writeBack(outcome.result.secureURL, publicID: outcome.result.publicID, to: document)
+                log.info("Document uploaded", [
+                    ("PUBLIC_ID", outcome.result.publicID), ("SECURE_URL", outcome.result.secureURL),
+                    ("BYTES", String(outcome.bytes)), ("MD5", outcome.md5), ("CHUNKS", String(outcome.chunks)),
+                    ("DURATION_MS", String(Self.milliseconds(since: started))), ("FILE_NAME", version.fileName),
+                ])
+                return DocumentOutcome(document: document, transfer: outcome)
+            } catch {
+                guard error.isTransient, attempt < attempts, !(cancellation?.isCancelled ?? false) else {
+                    let level: LogLevel = error.isTransient ? .warning : .error
+                    log.log(level, error.isTransient ? "Document failed, will retry on a later poll" : "Document failed",
+                            Self.fields(error) + [("ATTEMPTS", String(attempt))])
+                    return DocumentOutcome(document: document, error: error)
+                }
+                log.warning("Document transfer failed, retrying", Self.fields(error) + [("ATTEMPT", String(attempt))])
+                Thread.sleep(forTimeInterval: firstRetryDelay * Double(1 << (attempt - 1)))
+                attempt += 1
+            }
+        }
+    }
+
+    private func writeBack(_ secureURL: String, publicID: String, to document: WorkfrontDocument) throws(TransferError) {
+        var fields = [settings.writeBack.urlField: secureURL]
+        if let field = settings.writeBack.publicIdField {
+            fields[field] = publicID
+        }
+        do {
+            try workfront.updateDocument(documentID: document.id, fields: fields)
+        } catch {
+            throw TransferError(kind: .writeBack, message: "uploaded, but writing the address to the document failed: \(error)",
+                                isTransient: error.isTransient, httpStatus: error.httpStatus)
+        }
+    }
+
+    private func report(_ task: WorkfrontTask, _ outcomes: [DocumentOutcome], log: Logger) -> TaskOutcome {
+        let failures = outcomes.filter { !$0.succeeded }
+        let state: TaskOutcome.State
+        if task.documents.isEmpty || failures.contains(where: { !($0.error?.isTransient ?? false) }) {
+            state = .failed
+        } else if failures.isEmpty {
+            state = .done
+        } else {
+            log.warning("Task left in its trigger status, retrying on a later poll", [("FAILED_DOCUMENTS", String(failures.count))])
+            return TaskOutcome(taskID: task.id, state: .deferred, documents: outcomes)
+        }
+        do {
+            if state == .failed {
+                try workfront.addTaskNote(taskID: task.id, text: TaskNote.failure(task: task, outcomes: outcomes, settings: settings))
+                try workfront.setTaskStatus(taskID: task.id, status: settings.statuses.failed)
+                log.error("Task failed", [("STATUS", settings.statuses.failed), ("FAILED_DOCUMENTS", String(failures.count)),
+                                          ("UPLOADED_DOCUMENTS", String(outcomes.count - failures.count))])
+            } else {
+                try workfront.setTaskStatus(taskID: task.id, status: settings.statuses.done)
+                log.info("Task done", [("STATUS", settings.statuses.done), ("UPLOADED_DOCUMENTS", String(outcomes.count))])
+            }
+        } catch {
+            log.warning("Task outcome could not be written to Workfront, retrying on a later poll",
+                        [("ERROR_KIND", error.kind.rawValue), ("ERROR", error.description)])
+            return TaskOutcome(taskID: task.id, state: .deferred, documents: outcomes, reportError: error)
+        }
+        return TaskOutcome(taskID: task.id, state: state, documents: outcomes)
+    }
+
+    static func fields(_ error: TransferError) -> [(String, String)] {
+        var fields = [("ERROR_KIND", error.kind.rawValue), ("ERROR", error.message)]
+        if let status = error.httpStatus {
+            fields.append(("HTTP_STATUS", String(status)))
+        }
+        return fields
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// The text of the note left on a failed task.
+enum TaskNote {
+    static func failure(task: WorkfrontTask, outcomes: [DocumentOutcome], settings: Settings) -> String {
+        if task.documents.isEmpty {
+            return "wf2cloudinary: no documents are attached to this task, so nothing was uploaded to Cloudinary. "
+                + "Attach the documents and set the task back to \(settings.statuses.trigger[0]) to upload them."
+        }
+        let failures = outcomes.filter { !$0.succeeded }
+        var lines = ["wf2cloudinary could not upload \(failures.count) of \(outcomes.count) documents to Cloudinary:"]
+        for outcome in failures {
+            let name = outcome.document.currentVersion?.fileName ?? outcome.document.name
+            lines.append("- \(name) (document \(outcome.document.id)): \(outcome.error?.message ?? "unknown error")")
+        }
+        if failures.count < outcomes.count {
+            lines.append("The other documents were uploaded and their Cloudinary address written to the document's \(settings.writeBack.urlField) field.")
+        }
+        lines.append("Fix the documents and set the task back to \(settings.statuses.trigger[0]) to try again.")
+        return lines.joined(separator: "\n")
+    }
+}

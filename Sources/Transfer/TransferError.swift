@@ -1,0 +1,49 @@
+import Cloudinary
+import Workfront
+
+/// Why one document could not be moved, in words for the task's note.
+public struct TransferError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: String, Sendable {
+        /// The document could not be read from Workfront.
+        case download
+        /// Cloudinary refused or failed the upload.
+        case upload
+        /// The bytes Cloudinary stored differ from those downloaded.
+        case integrity
+        /// The document has no bytes; Cloudinary does not accept empty files.
+        case emptyDocument
+        /// The document has no current version to download.
+        case noVersion
+        /// The Cloudinary address could not be written to the document.
+        case writeBack
+        /// Cloudinary refused the credentials: nothing can succeed until an
+        /// operator fixes them.
+        case credentials
+        case cancelled
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// Whether trying again later may succeed without anyone changing anything.
+    public var isTransient: Bool
+    public var httpStatus: Int?
+
+    public init(kind: Kind, message: String, isTransient: Bool = false, httpStatus: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.isTransient = isTransient
+        self.httpStatus = httpStatus
+    }
+
+    init(_ error: WorkfrontError, kind: Kind) {
+        self.init(kind: error.kind == .cancelled ? .cancelled : kind, message: error.description,
+                  isTransient: error.isTransient, httpStatus: error.httpStatus)
+    }
+
+    init(_ error: CloudinaryError) {
+        let kind: Kind = error.kind == "credentialsRejected" ? .credentials : .upload
+        self.init(kind: kind, message: error.description, isTransient: error.isTransient, httpStatus: error.httpStatus)
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,95 @@
+/// The parsed command line.
+struct Arguments {
+    enum Command: String {
+        case run
+        case once
+        case checkConfig = "check-config"
+    }
+
+    var command: Command
+    var configPath: String
+    var dryRun = false
+    var verbose = false
+
+    static let usage = """
+        Usage: wf2cloudinary COMMAND [OPTIONS]
+
+        Moves the documents of Workfront tasks in a trigger status into Cloudinary.
+
+        Commands:
+          run              run as a service: poll Workfront every poll.interval seconds
+          once             one discovery and every transfer it finds, then exit
+          check-config     validate the configuration file and the credentials, then exit
+
+        Options:
+          --config PATH    configuration file (default: /etc/wf2cloudinary/wf2cloudinary.json5)
+          --dry-run        with once: print what would be uploaded, change nothing
+          --verbose        log debug events too
+          --version        print the version and exit
+          --help           print this help and exit
+
+        Exit codes: 0 success, 1 a task failed, 2 usage or configuration error,
+        3 a remote service refused the credentials.
+        """
+
+    /// A command line that cannot be run, with the reason.
+    struct UsageError: Error {
+        var message: String
+    }
+
+    enum Parsed {
+        case run(Arguments)
+        case help
+        case version
+    }
+
+    static func parse(_ words: [String], defaultConfig: String) throws(UsageError) -> Parsed {
+        var command: Command?
+        var configPath = defaultConfig
+        var dryRun = false
+        var verbose = false
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            switch word {
+            case "--help", "-h":
+                return .help
+
+            case "--version":
+                return .version
+
+            case "--config":
+                index += 1
+                guard index < words.count, !words[index].isEmpty else {
+                    throw UsageError(message: "--config needs a file path")
+                }
+                configPath = words[index]
+
+            case "--dry-run":
+                dryRun = true
+
+            case "--verbose":
+                verbose = true
+
+            default:
+                if word.hasPrefix("--config=") {
+                    configPath = String(word.dropFirst("--config=".count))
+                } else if word.hasPrefix("-") {
+                    throw UsageError(message: "unknown option \(word)")
+                } else if command == nil, let parsed = Command(rawValue: word) {
+                    command = parsed
+                } else {
+                    throw UsageError(message: command == nil ? "unknown command \(word)" : "unexpected argument \(word)")
+                }
+            }
+            index += 1
+        }
+        guard let command else {
+            throw UsageError(message: "a command is required: run, once or check-config")
+        }
+        if dryRun && command != .once {
+            throw UsageError(message: "--dry-run works only with once")
+        }
+        return .run(Arguments(command: command, configPath: configPath, dryRun: dryRun, verbose: verbose))
+    }
+}

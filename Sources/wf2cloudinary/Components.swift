@@ -1,0 +1,70 @@
+import Cloudinary
+import Configuration
+import Crypto
+import HTTP
+import Logging
+import Transfer
+import Workfront
+
+/// Everything a pass needs, built from one configuration and one set of
+/// credentials. A reload builds a new set; transfers in flight keep theirs.
+struct Components: Sendable {
+    let settings: Settings
+    let workfront: WorkfrontClient
+    let uploader: CloudinaryUploader
+    let processor: TaskProcessor
+    let planner: UploadPlanner
+
+    /// Loads and checks the configuration file and the credentials. Throws
+    /// `ConfigurationErrors` naming every problem found.
+    static func load(configPath: String, logger: Logger, http: HTTPClient) throws(ConfigurationErrors) -> Components {
+        var errors: [ConfigurationError] = []
+        var settings: Settings?
+        var credentials: Credentials?
+        do {
+            settings = try SettingsLoader.load(path: configPath)
+        } catch {
+            errors += error.errors
+        }
+        do {
+            credentials = try CredentialsLoader().load()
+        } catch {
+            errors += error.errors
+        }
+        var account: CloudinaryAccount?
+        var login: SessionProvider.Login?
+        if let credentials {
+            do {
+                account = try CloudinaryAccount(url: credentials.cloudinaryURL)
+            } catch {
+                errors.append(ConfigurationError(source: credentials.sources["cloudinary-url"] ?? "credentials",
+                                                 key: "cloudinary-url", problem: error.description))
+            }
+            switch credentials.workfront {
+            case .apiKey(let key):
+                login = .apiKey(key)
+
+            case .jwt(let clientID, let clientSecret, let customerID, let userID, let pem):
+                do {
+                    let key = try RSAPrivateKey(pem: pem)
+                    login = .jwt(clientID: clientID, clientSecret: clientSecret, customerID: customerID, userID: userID, key: key)
+                } catch {
+                    errors.append(ConfigurationError(source: credentials.sources["workfront-private-key"] ?? "credentials",
+                                                     key: "workfront-private-key", problem: error.description))
+                }
+            }
+        }
+        guard errors.isEmpty, let settings, let account, let login else {
+            throw ConfigurationErrors(errors: errors)
+        }
+
+        let sessions = SessionProvider(login: login, host: settings.workfront.url, http: http)
+        let workfront = WorkfrontClient(host: settings.workfront.url, apiVersion: settings.workfront.apiVersion,
+                                        sessions: sessions, http: http)
+        let uploader = CloudinaryUploader(account: account, http: http)
+        let transfer = DocumentTransfer(workfront: workfront, uploader: uploader, chunkSize: settings.cloudinary.chunkSize)
+        let planner = UploadPlanner(settings: settings.cloudinary)
+        let processor = TaskProcessor(workfront: workfront, transfer: transfer, planner: planner, settings: settings, logger: logger)
+        return Components(settings: settings, workfront: workfront, uploader: uploader, processor: processor, planner: planner)
+    }
+}

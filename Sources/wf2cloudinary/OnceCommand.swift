@@ -1,0 +1,100 @@
+import Configuration
+import Foundation
+import Logging
+import Transfer
+import Workfront
+
+/// `wf2cloudinary once`: one discovery and every transfer it finds.
+enum OnceCommand {
+    static func run(_ components: Components, dryRun: Bool, logger: Logger) -> ExitCode {
+        do {
+            try components.workfront.signIn()
+        } catch {
+            return report(signInError: error)
+        }
+        let pass = OnePass(workfront: components.workfront, processor: components.processor,
+                           settings: components.settings, logger: logger)
+        if dryRun {
+            return printPlan(pass, components)
+        }
+        let summary: RunSummary
+        do {
+            summary = try pass.run()
+        } catch let error as WorkfrontError {
+            return report(signInError: error)
+        } catch {
+            Output.error("discovery failed: \(error)")
+            return .taskFailed
+        }
+        printSummary(summary)
+        if let reason = summary.credentialsRejected {
+            Output.error("Cloudinary refused the credentials: \(reason)\nCheck the cloudinary-url credential; no task was changed.")
+            return .credentialsRejected
+        }
+        return summary.count(.done) == summary.tasks.count ? .success : .taskFailed
+    }
+
+    private static func report(signInError error: WorkfrontError) -> ExitCode {
+        if error.kind == .credentialsRejected {
+            Output.error("\(error)")
+            return .credentialsRejected
+        }
+        Output.error("\(error)")
+        return .taskFailed
+    }
+
+    private static func printSummary(_ summary: RunSummary) {
+        for task in summary.tasks.sorted(by: { $0.taskID < $1.taskID }) {
+            Output.line("task \(task.taskID): \(task.state.rawValue)")
+            for document in task.documents {
+                let name = document.document.currentVersion?.fileName ?? document.document.name
+                if let transfer = document.transfer {
+                    Output.line("  \(name) -> \(transfer.result.secureURL) (\(transfer.bytes) bytes)")
+                } else if let error = document.error {
+                    Output.line("  \(name): FAILED: \(error.message)")
+                }
+            }
+        }
+        Output.line("""
+            \(summary.tasks.count) tasks: \(summary.count(.done)) done, \(summary.count(.failed)) failed, \
+            \(summary.count(.deferred)) left for a later pass; \(summary.documentsUploaded) documents \
+            (\(summary.bytesUploaded) bytes) uploaded, \(summary.documentsFailed) failed
+            """)
+    }
+
+    private static func printPlan(_ pass: OnePass, _ components: Components) -> ExitCode {
+        let tasks: [WorkfrontTask]
+        do {
+            tasks = try pass.discover()
+        } catch {
+            Output.error("discovery failed: \(error)")
+            return .taskFailed
+        }
+        for task in tasks {
+            Output.line("task \(task.id) \"\(task.name)\": \(task.documents.count) documents")
+            for document in task.documents {
+                guard let version = document.currentVersion else {
+                    Output.line("  document \(document.id): no current version, would fail")
+                    continue
+                }
+                let plan = components.planner.plan(task: task, document: document, version: version)
+                let parameters = plan.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                Output.line("  \(version.fileName) (\(version.docSize.map { "\($0) bytes" } ?? "size unknown")): resource_type=\(plan.resourceType) \(parameters)")
+            }
+        }
+        Output.line("dry run: nothing was uploaded or changed")
+        return .success
+    }
+}
+
+/// What the commands print for a person: results on standard output,
+/// problems on standard error.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(("wf2cloudinary: " + text + "\n").utf8))
+    }
+}

@@ -1,0 +1,55 @@
+import Configuration
+import Foundation
+import HTTP
+import Logging
+
+// Wires the parts together for the command given; each command lives in its
+// own file.
+let version = "0.1.0"
+
+func main() -> ExitCode {
+    let parsed: Arguments.Parsed
+    do {
+        parsed = try Arguments.parse(Array(CommandLine.arguments.dropFirst()), defaultConfig: SettingsLoader.defaultPath)
+    } catch {
+        Output.error("\(error.message)\n\n\(Arguments.usage)")
+        return .usageOrConfiguration
+    }
+    let arguments: Arguments
+    switch parsed {
+    case .help:
+        Output.line(Arguments.usage)
+        return .success
+
+    case .version:
+        Output.line("wf2cloudinary \(version) (\(HTTPClient.libcurlVersion))")
+        return .success
+
+    case .run(let value):
+        arguments = value
+    }
+
+    let logger = Logger.forProcess(minimumLevel: arguments.verbose ? .debug : .info)
+    let http = HTTPClient()
+    let components: Components
+    do {
+        components = try Components.load(configPath: arguments.configPath, logger: logger, http: http)
+    } catch {
+        Output.error("configuration is not valid:\n\(error.description)")
+        return .usageOrConfiguration
+    }
+    switch arguments.command {
+    case .checkConfig:
+        Output.line("configuration OK: \(arguments.configPath)")
+        return .success
+
+    case .once:
+        return OnceCommand.run(components, dryRun: arguments.dryRun, logger: logger)
+
+    case .run:
+        Output.error("the run command is not available yet; use once from a timer")
+        return .usageOrConfiguration
+    }
+}
+
+exit(main().rawValue)

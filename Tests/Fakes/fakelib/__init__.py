@@ -1,0 +1,1 @@
+"""Shared code for the Workfront and Cloudinary test fakes (standard library only)."""

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+
+/// `wf2cloudinary once` against the fake Workfront and the fake Cloudinary,
+/// each a separate process on 127.0.0.1.
+@Suite("once through the fakes")
+struct OnePassTests {
+    /// Checks that `documentID` reached Cloudinary intact and that its
+    /// Workfront description holds the asset's secure URL.
+    private func expectDelivered(_ documentID: String, in tenant: Tenant) throws {
+        let assets = try tenant.cloudinaryAssets()
+        let asset = try #require(assets[documentID], "no asset for document \(documentID)")
+        let digest = try tenant.documentDigest(documentID)
+        #expect(asset["etag"] as? String == digest.md5)
+        #expect((asset["bytes"] as? NSNumber)?.int64Value == digest.size)
+        #expect(asset["asset_folder"] as? String == "workfront")
+        let document = try #require(try tenant.document(documentID))
+        let secureURL = try #require(document["description"] as? String)
+        #expect(secureURL.hasPrefix("https://res.cloudinary.com/\(Tenant.cloudName)/"))
+        #expect(secureURL.contains(documentID))
+    }
+
+    @Test func movesEveryDocumentAndMarksTasksDone() throws {
+        let tasks = (1...3).map { taskIndex in
+            FakeTask(id: "task-\(taskIndex)", name: "Launch \(taskIndex)", documents: (1...3).map { documentIndex in
+                FakeDocument(id: "doc-\(taskIndex)-\(documentIndex)", name: "Asset \(documentIndex)",
+                             fileName: "asset \(taskIndex)-\(documentIndex).jpg", size: Int64(50_000 * documentIndex + taskIndex))
+            })
+        }
+        let tenant = try Tenant(tasks: tasks)
+        let result = try tenant.run(["once"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        for task in tasks {
+            #expect(try tenant.taskStatus(task.id) == "CPL")
+            for document in task.documents {
+                try expectDelivered(document.id, in: tenant)
+            }
+        }
+        #expect(result.stdout.contains("3 tasks: 3 done, 0 failed"))
+    }
+
+    @Test func pagesThroughMoreTasksThanOneSearchPage() throws {
+        let tasks = (1...7).map { index in
+            FakeTask(id: String(format: "page-task-%02d", index), name: "Task \(index)", documents: [
+                FakeDocument(id: "page-doc-\(index)", name: "Doc \(index)", fileName: "doc\(index).pdf", size: 1000 + Int64(index)),
+            ])
+        }
+        let tenant = try Tenant(tasks: tasks)
+        tenant.configOverrides["workfront"] = ["url": tenant.workfront.baseURL, "apiVersion": "v21.0", "pageSize": 3]
+        let result = try tenant.run(["once"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        for task in tasks {
+            #expect(try tenant.taskStatus(task.id) == "CPL")
+        }
+        #expect(try tenant.cloudinaryAssets().count == 7)
+        let counters = try tenant.workfrontState()["counters"] as? [String: Any]
+        #expect((counters?["searchPages"] as? NSNumber)?.intValue == 3)
+    }
+
+    @Test func leavesTasksInOtherStatusesAlone() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "busy", name: "In progress", status: "INP", documents: [
+                FakeDocument(id: "busy-doc", name: "Draft", fileName: "draft.png", size: 2000),
+            ]),
+            FakeTask(id: "ready", name: "Ready", documents: [
+                FakeDocument(id: "ready-doc", name: "Final", fileName: "final.png", size: 3000),
+            ]),
+        ])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try tenant.taskStatus("busy") == "INP")
+        #expect(try tenant.cloudinaryAssets()["busy-doc"] == nil)
+        #expect(try tenant.taskStatus("ready") == "CPL")
+    }
+
+    @Test func taskWithoutDocumentsFailsWithNote() throws {
+        let tenant = try Tenant(tasks: [FakeTask(id: "empty-task", name: "Nothing attached")])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 1)
+        #expect(try tenant.taskStatus("empty-task") == "ERR")
+        let notes = try tenant.notes(on: "empty-task")
+        #expect(notes.count == 1)
+        #expect(notes.first?.contains("no documents are attached") == true)
+    }
+
+    @Test func zeroByteDocumentFailsAloneWithNote() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "mixed", name: "Mixed", documents: [
+                FakeDocument(id: "empty-doc", name: "Empty", fileName: "empty.txt", size: 0),
+                FakeDocument(id: "good-doc", name: "Good", fileName: "good.jpg", size: 40_000),
+            ]),
+        ])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 1)
+        #expect(try tenant.taskStatus("mixed") == "ERR")
+        try expectDelivered("good-doc", in: tenant)
+        #expect(try tenant.cloudinaryAssets()["empty-doc"] == nil)
+        let note = try #require(try tenant.notes(on: "mixed").first)
+        #expect(note.contains("empty.txt"))
+        #expect(note.contains("empty (0 bytes)"))
+        #expect(!note.contains("good.jpg"))
+    }
+
+    @Test(arguments: [
+        ["status": 404] as [String: Any],
+        ["html": true],
+        ["resetAfterBytes": 100_000],
+    ])
+    func failedDownloadIsNamedInNote(fault: [String: Any]) throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "broken", name: "Broken download", documents: [
+                FakeDocument(id: "bad-doc", name: "Bad", fileName: "bad.mov", size: 300_000, download: fault),
+                FakeDocument(id: "fine-doc", name: "Fine", fileName: "fine.jpg", size: 30_000),
+            ]),
+        ])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 1)
+        try expectDelivered("fine-doc", in: tenant)
+        #expect(try tenant.cloudinaryAssets()["bad-doc"] == nil, "a failed download must not leave an asset behind")
+        if fault["resetAfterBytes"] != nil {
+            // A connection reset may pass, so the task waits for a later poll.
+            #expect(try tenant.taskStatus("broken") == "UPL")
+        } else {
+            #expect(try tenant.taskStatus("broken") == "ERR")
+            let note = try #require(try tenant.notes(on: "broken").first)
+            #expect(note.contains("bad.mov"))
+            #expect(note.contains("bad-doc"))
+        }
+    }
+
+    @Test func expiredSessionIsRenewedMidRun() throws {
+        let tasks = (1...4).map { index in
+            FakeTask(id: "renew-\(index)", name: "Task \(index)", documents: [
+                FakeDocument(id: "renew-doc-\(index)", name: "Doc", fileName: "doc\(index).jpg", size: 5_000),
+            ])
+        }
+        let tenant = try Tenant(tasks: tasks, auth: ["expireSessionsAfterRequests": 3])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        for task in tasks {
+            #expect(try tenant.taskStatus(task.id) == "CPL")
+        }
+        let counters = try tenant.workfrontState()["counters"] as? [String: Any]
+        #expect(((counters?["jwtExchanges"] as? NSNumber)?.intValue ?? 0) > 1)
+    }
+
+    @Test func wrongCloudinarySecretExitsThreeAndChangesNothing() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "secret-task", name: "Secret", documents: [
+                FakeDocument(id: "secret-doc", name: "Doc", fileName: "doc.jpg", size: 5_000),
+            ]),
+        ])
+        tenant.cloudinarySecretForClient = "wrong-secret-value"
+        let result = try tenant.run(["once"])
+        #expect(result.status == 3, "stderr: \(result.stderr)")
+        #expect(try tenant.taskStatus("secret-task") == "UPL")
+        #expect(try tenant.notes(on: "secret-task").isEmpty)
+        #expect(try tenant.cloudinaryAssets().isEmpty)
+        #expect(!result.stderr.contains("wrong-secret-value"))
+        #expect(!result.stdout.contains("wrong-secret-value"))
+    }
+
+    @Test func wrongWorkfrontClientSecretExitsThree() throws {
+        let tenant = try Tenant(tasks: [], auth: ["clientSecret": "the-real-one"])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 3, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("refused the login"))
+        #expect(!result.stderr.contains("client-secret-abc"))
+    }
+}
