@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(name: "wf2cloudinary", dependencies: ["Transfer", "Configuration", "Logging", "Systemd", "Cloudinary", "Crypto", "Workfront", "HTTP"]),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "CloudinaryTests", dependencies: ["Cloudinary", "Crypto"]),
+        .testTarget(name: "CloudinaryTests", dependencies: ["Cloudinary", "Crypto", "HTTP"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "HTTP"]),
         .testTarget(name: "IntegrationTests", dependencies: ["HTTP", "Crypto"]),

@@ -10,6 +10,7 @@ public struct CloudinaryAccount: Sendable, CustomStringConvertible, CustomDebugS
 
     /// The product environment's name, the path segment after `/v1_1/`.
     public let cloudName: String
+    /// The API key, sent with every signed request. It is not secret.
     public let apiKey: String
     /// The secret that signs requests. Never log it.
     public let apiSecret: String
@@ -37,10 +38,10 @@ public struct CloudinaryAccount: Sendable, CustomStringConvertible, CustomDebugS
         otherSettings: [String: String] = [:]
     ) throws(CloudinaryURLError) {
         guard !apiKey.isEmpty else {
-            throw CloudinaryURLError("missingAPIKey", "the API key is missing; the URL form is cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
+            throw CloudinaryURLError("missingAPIKey", "the API key is missing (expected form cloudinary://API_KEY:API_SECRET@CLOUD_NAME)")
         }
         guard !apiSecret.isEmpty else {
-            throw CloudinaryURLError("missingAPISecret", "the API secret is missing; the URL form is cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
+            throw CloudinaryURLError("missingAPISecret", "the API secret is missing (expected form cloudinary://API_KEY:API_SECRET@CLOUD_NAME)")
         }
         try CloudinaryURLParser.checkCloudName(cloudName)
         switch signatureAlgorithm {
@@ -88,12 +89,14 @@ public struct CloudinaryAccount: Sendable, CustomStringConvertible, CustomDebugS
         )
     }
 
-    /// The Upload API endpoint for one resource type (`image`, `video`,
-    /// `raw` or `auto`).
+    /// Returns the Upload API endpoint for one resource type (`image`,
+    /// `video`, `raw` or `auto`).
     public func uploadURL(resourceType: String) -> String {
         "\(uploadPrefix)/v1_1/\(cloudName)/\(resourceType)/upload"
     }
 
+    /// The URL form with the secret replaced by `<redacted>`, the upload
+    /// prefix, the signature algorithm and the names of other settings.
     public var description: String {
         var text = "cloudinary://\(apiKey):<redacted>@\(cloudName) (upload prefix \(uploadPrefix), \(signatureAlgorithm) signatures"
         if !otherSettings.isEmpty {
@@ -102,10 +105,13 @@ public struct CloudinaryAccount: Sendable, CustomStringConvertible, CustomDebugS
         return text + ")"
     }
 
+    /// The same text as ``description``, marked with the type name.
     public var debugDescription: String {
         "CloudinaryAccount(\(description))"
     }
 
+    /// A mirror whose `apiSecret` child is `<redacted>` and whose
+    /// `otherSettings` child lists only names.
     public var customMirror: Mirror {
         Mirror(self, children: [
             "cloudName": cloudName,
@@ -126,8 +132,8 @@ public struct CloudinaryAccount: Sendable, CustomStringConvertible, CustomDebugS
             return .sha256
 
         default:
-            let shown = name.count <= 16 ? "'\(name)'" : "of \(name.count) characters"
-            throw CloudinaryURLError("invalidSignatureAlgorithm", "signature_algorithm \(shown) is not supported; use sha1 or sha256")
+            let displayedName = name.count <= 16 ? "'\(name)'" : "of \(name.count) characters"
+            throw CloudinaryURLError("invalidSignatureAlgorithm", "signature_algorithm \(displayedName) is not supported, so use sha1 or sha256")
         }
     }
 }

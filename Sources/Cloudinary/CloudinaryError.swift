@@ -1,6 +1,6 @@
 import HTTP
 
-/// A failed Cloudinary request: an error answer, an answer that cannot be
+/// A failed Cloudinary request: an error response, a response that cannot be
 /// read, or a transfer that did not complete.
 public struct CloudinaryError: Error, CustomStringConvertible, Sendable {
     /// A short fixed label for log fields:
@@ -18,11 +18,12 @@ public struct CloudinaryError: Error, CustomStringConvertible, Sendable {
     /// | `rejected` | another HTTP 4xx |
     /// | `server` | HTTP 5xx |
     /// | `unexpectedResponse` | any other status, an error under a 2xx status, or a body that is not the expected JSON |
-    /// | `transport` | no answer: see ``transportError`` |
+    /// | `transport` | no response: see ``transportError`` |
     public var kind: String
     /// The response status, or nil when no response arrived.
     public var httpStatus: Int?
-    /// What failed, with Cloudinary's own message where it sent one.
+    /// A sentence that names the failure, with Cloudinary's own message where
+    /// it sent one.
     public var message: String
     /// Whether sending the same request again later may succeed: true for
     /// `rateLimited`, `server` and `timedOut`, and for transport failures
@@ -31,6 +32,8 @@ public struct CloudinaryError: Error, CustomStringConvertible, Sendable {
     /// The HTTP layer's error when the kind is `transport`, otherwise nil.
     public var transportError: HTTPError?
 
+    /// Creates an error from its parts, for callers that detect a failure
+    /// this type does not classify itself.
     public init(kind: String, httpStatus: Int?, message: String, isTransient: Bool) {
         self.kind = kind
         self.httpStatus = httpStatus
@@ -38,7 +41,7 @@ public struct CloudinaryError: Error, CustomStringConvertible, Sendable {
         self.isTransient = isTransient
     }
 
-    /// Creates the error for a request that got no answer. The kind is
+    /// Creates the error for a request that got no response. The kind is
     /// `transport`, and the message is the HTTP layer's, whose URL carries
     /// no credentials.
     public init(transport error: HTTPError) {
@@ -46,11 +49,12 @@ public struct CloudinaryError: Error, CustomStringConvertible, Sendable {
         transportError = error
     }
 
+    /// The message.
     public var description: String {
         message
     }
 
-    /// Creates the error for an answer with a status outside 2xx, or an
+    /// Creates the error for a response with a status outside 2xx, or an
     /// error envelope under 2xx.
     /// - Parameter serverMessage: The `error.message` that Cloudinary sent,
     ///   or nil when the body had none.
@@ -62,13 +66,14 @@ public struct CloudinaryError: Error, CustomStringConvertible, Sendable {
         } else {
             message = ResponseText.unexpected(status: status, contentType: contentType, body: body)
         }
-        self.init(kind: kind, httpStatus: status, message: message, isTransient: ["rateLimited", "server", "timedOut"].contains(kind))
+        let isTransient = ["rateLimited", "server", "timedOut"].contains(kind)
+        self.init(kind: kind, httpStatus: status, message: message, isTransient: isTransient)
     }
 
-    /// Classifies an error answer by its message, where the message is
+    /// Classifies an error response by its message, where the message is
     /// specific, and otherwise by its status.
     static func kind(status: Int, serverMessage: String?) -> String {
-        // Cloudinary answers a timestamp more than an hour off with HTTP 401
+        // Cloudinary rejects a timestamp more than an hour off with HTTP 401
         // and "Stale request - reported time is ...".
         if let serverMessage, serverMessage.lowercased().contains("stale request") {
             return "clockSkew"

@@ -2,8 +2,10 @@ import Foundation
 
 /// The error envelope of Cloudinary's APIs: `{"error":{"message":"..."}}`.
 public struct CloudinaryResponseError: Sendable, Decodable, Equatable {
+    /// Cloudinary's description of the error, such as `Invalid image file`.
     public var message: String
 
+    /// Creates an envelope with a message.
     public init(message: String) {
         self.message = message
     }
@@ -33,9 +35,9 @@ public struct CloudinaryResponseError: Sendable, Decodable, Equatable {
 
 /// Interpretation of Upload API responses.
 public enum CloudinaryResponse {
-    /// Reads the answer to an upload request or to one chunk of it.
+    /// Reads the response to an upload request or to one chunk of it.
     ///
-    /// A 2xx answer yields ``UploadResponse/chunkAccepted(bytes:)`` for
+    /// A 2xx response yields ``UploadResponse/chunkAccepted(bytes:)`` for
     /// `{"done": false, ...}` and ``UploadResponse/complete(_:)`` for an
     /// upload result. An error envelope, under any status, and a body that
     /// is not the expected JSON, such as an HTML page from a proxy, yield a
@@ -67,8 +69,8 @@ public enum CloudinaryResponse {
         }
     }
 
-    /// The `done` field, which only the answers to non-final chunks set to
-    /// false.
+    /// The `done` field, which only the responses to non-final chunks set
+    /// to false.
     private struct DoneProbe: Decodable {
         var done: Bool?
     }

@@ -8,7 +8,7 @@ public struct CloudinaryURLError: Error, CustomStringConvertible, Sendable {
     /// `invalidPercentEncoding`, `invalidUploadPrefix`,
     /// `invalidSignatureAlgorithm` or `invalidURL`.
     public var kind: String
-    /// What is wrong and how to fix it, in a sentence.
+    /// A sentence that names the wrong part and how to fix it.
     public var message: String
 
     init(_ kind: String, _ message: String) {
@@ -16,6 +16,7 @@ public struct CloudinaryURLError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
+    /// The message, prefixed with `invalid Cloudinary account settings`.
     public var description: String {
         "invalid Cloudinary account settings: \(message)"
     }

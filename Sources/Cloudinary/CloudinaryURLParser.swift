@@ -27,8 +27,8 @@ enum CloudinaryURLParser {
             // A scheme has no room for the secret, which comes after "://",
             // but only a plausible one is shown.
             let isPlausible = scheme.count <= 16 && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
-            let shown = isPlausible ? ", not \(scheme)://" : ""
-            throw CloudinaryURLError("wrongScheme", "the Cloudinary URL must start with cloudinary://\(shown)")
+            let displayedScheme = isPlausible ? ", not \(scheme)://" : ""
+            throw CloudinaryURLError("wrongScheme", "the Cloudinary URL must start with cloudinary://\(displayedScheme)")
         }
 
         var rest = text[schemeEnd.upperBound...]
@@ -47,15 +47,15 @@ enum CloudinaryURLParser {
         // The last "@" ends the credentials, so a raw "@" inside the secret
         // still parses.
         guard let at = rest.lastIndex(of: "@") else {
-            throw CloudinaryURLError("missingAPIKey", "the API key and secret are missing; the URL form is cloudinary://API_KEY:API_SECRET@CLOUD_NAME, and \(encodingHint)")
+            throw CloudinaryURLError("missingAPIKey", "the API key and secret are missing (expected form cloudinary://API_KEY:API_SECRET@CLOUD_NAME, where you \(encodingHint))")
         }
         let credentials = rest[..<at]
         let cloudName = String(rest[rest.index(after: at)...])
         guard !cloudName.isEmpty else {
-            throw CloudinaryURLError("missingCloudName", "the cloud name is missing after '@'; the URL form is cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
+            throw CloudinaryURLError("missingCloudName", "the cloud name is missing after '@' (expected form cloudinary://API_KEY:API_SECRET@CLOUD_NAME)")
         }
         guard let colon = credentials.firstIndex(of: ":") else {
-            throw CloudinaryURLError("missingAPISecret", "the API secret is missing: no ':' separates the API key from the secret")
+            throw CloudinaryURLError("missingAPISecret", "the API secret is missing because no ':' separates it from the API key")
         }
 
         return CloudinaryURLParts(
@@ -75,18 +75,18 @@ enum CloudinaryURLParser {
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~".unicodeScalars.contains(scalar))
         }
         guard isUnreserved, cloudName != ".", cloudName != ".." else {
-            let shown = cloudName.count <= 64 ? "'\(cloudName)'" : "of \(cloudName.count) characters"
-            throw CloudinaryURLError("invalidCloudName", "the cloud name \(shown) is invalid; it may contain only letters, digits, '-', '_', '.' and '~'")
+            let displayedName = cloudName.count <= 64 ? "'\(cloudName)'" : "of \(cloudName.count) characters"
+            throw CloudinaryURLError("invalidCloudName", "the cloud name \(displayedName) is invalid because it may contain only letters, digits, '-', '_', '.' and '~'")
         }
     }
 
     private static func decodeCredential(_ text: Substring, name: String) throws(CloudinaryURLError) -> String {
         guard !text.isEmpty else {
             let kind = name == "API key" ? "missingAPIKey" : "missingAPISecret"
-            throw CloudinaryURLError(kind, "the \(name) is missing; the URL form is cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
+            throw CloudinaryURLError(kind, "the \(name) is missing (expected form cloudinary://API_KEY:API_SECRET@CLOUD_NAME)")
         }
         guard let decoded = PercentEncoding.decode(text, plusIsSpace: false) else {
-            throw CloudinaryURLError("invalidPercentEncoding", "the \(name) has an invalid percent-encoding: each '%' must start a '%XX' hexadecimal escape of UTF-8 bytes, so \(encodingHint)")
+            throw CloudinaryURLError("invalidPercentEncoding", "the \(name) has an invalid percent-encoding (each '%' must start a '%XX' escape of UTF-8 bytes, so \(encodingHint))")
         }
         return decoded
     }
@@ -113,7 +113,7 @@ enum CloudinaryURLParser {
 
 /// Checks and normalizes the `upload_prefix` setting.
 enum UploadPrefix {
-    private static let loopbackRule = "use https, or plain http only for a loopback host (127.0.0.0/8, ::1 or localhost)"
+    private static let loopbackRule = "use https, or plain http only for a loopback host: 127.0.0.0/8, ::1 or localhost"
 
     /// Returns the prefix with a lower-case scheme and no trailing slash.
     static func normalize(_ prefix: String) throws(CloudinaryURLError) -> String {
@@ -125,7 +125,7 @@ enum UploadPrefix {
         } else if lowered.hasPrefix("http://") {
             scheme = "http"
         } else {
-            throw CloudinaryURLError("invalidUploadPrefix", "upload_prefix must be an https:// URL; \(loopbackRule)")
+            throw CloudinaryURLError("invalidUploadPrefix", "upload_prefix must be an https:// URL (\(loopbackRule))")
         }
 
         let rest = text.dropFirst(scheme.count + 3)
@@ -144,7 +144,7 @@ enum UploadPrefix {
 
         let host = try hostName(in: authority)
         if scheme == "http" && !isLoopback(host) {
-            throw CloudinaryURLError("invalidUploadPrefix", "upload_prefix uses plain http for host '\(host)'; \(loopbackRule)")
+            throw CloudinaryURLError("invalidUploadPrefix", "upload_prefix uses plain http for host '\(host)', so \(loopbackRule)")
         }
         return "\(scheme)://\(authority)\(path)"
     }
@@ -180,13 +180,13 @@ enum UploadPrefix {
         }
         if let port {
             guard let number = Int(port), (1...65_535).contains(number), port.allSatisfy(\.isNumber) else {
-                throw CloudinaryURLError("invalidUploadPrefix", "upload_prefix has an invalid port; use a number from 1 to 65535")
+                throw CloudinaryURLError("invalidUploadPrefix", "upload_prefix has an invalid port, so use a number from 1 to 65535")
             }
         }
         return String(host)
     }
 
-    /// Whether `host` is `localhost`, an IPv4 address in 127.0.0.0/8, `::1`,
+    /// Returns whether `host` is `localhost`, an IPv4 address in 127.0.0.0/8, `::1`,
     /// or an IPv4-mapped IPv6 address in 127.0.0.0/8.
     static func isLoopback(_ host: String) -> Bool {
         if host.lowercased() == "localhost" {
@@ -269,7 +269,7 @@ enum PercentEncoding {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs, CR and LF.
+    /// Returns the text without leading and trailing spaces, tabs, CR and LF.
     func trimmingASCIIWhitespace() -> String {
         let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) }) else {

@@ -2,11 +2,16 @@
 /// followed by one file part, so the file bytes can be streamed between
 /// ``preamble`` and ``epilogue`` without being held in memory.
 ///
-/// Field names and the file name are quoted the way the HTML standard's
-/// form encoding and urllib3 2.x (which Cloudinary's Python SDK uses) do:
-/// `"` becomes `%22`, CR `%0D` and LF `%0A`, and every other character,
-/// backslashes included, is sent as raw UTF-8. Text values are sent as
-/// raw UTF-8 without a `Content-Type` header, as browsers send them.
+/// Field names and the file name are quoted as the HTML standard's form
+/// encoding quotes them, and as urllib3 2.x does for Cloudinary's Python SDK.
+/// `"` becomes `%22`, CR `%0D` and LF `%0A`. Every other character,
+/// backslashes included, is sent as raw UTF-8. Text values are sent as raw
+/// UTF-8 without a `Content-Type` header, as browsers send them.
+///
+/// NOTE: A server that reads these parameters as RFC 7230 quoted strings
+/// takes a backslash as an escape, so it would read the file name `a\` sent
+/// as `"a\"` as unterminated. Which rule Cloudinary's server follows is not
+/// known.
 public struct MultipartForm: Sendable {
     /// The boundary between parts: `wf2cloudinary-` and 32 random letters
     /// and digits. It occurs in no field name, value or file name.
@@ -25,7 +30,8 @@ public struct MultipartForm: Sendable {
     /// Builds the framing for text fields, in order, and one file part.
     /// - Parameters:
     ///   - fields: Names and values of the text parts, sent in this order.
-    ///   - fileFieldName: The name of the file part; Cloudinary reads `file`.
+    ///   - fileFieldName: The name of the file part, which Cloudinary expects
+    ///     to be `file`.
     ///   - fileName: The `filename` parameter of the file part.
     ///   - contentType: The file part's media type. A value with control or
     ///     non-ASCII characters, which could break the header, is replaced
@@ -62,7 +68,7 @@ public struct MultipartForm: Sendable {
         epilogue = Array("\r\n--\(boundary)--\r\n".utf8)
     }
 
-    /// The length of the whole body for a file of `fileSize` bytes.
+    /// Returns the length of the whole body for a file of `fileSize` bytes.
     public func contentLength(fileSize: Int64) -> Int64 {
         Int64(preamble.count) + fileSize + Int64(epilogue.count)
     }

@@ -1,11 +1,15 @@
-/// The answer to a completed upload, with the fields this integration reads.
+/// The response to a completed upload, with the fields this integration reads.
 public struct UploadResult: Sendable, Decodable, Equatable {
+    /// The asset's public ID, its path within the product environment.
     public var publicID: String
     /// The asset version, a Unix timestamp in seconds that Cloudinary puts
     /// in delivery URLs.
     public var version: Int
+    /// The ID of this version of the asset's bytes.
     public var versionID: String?
+    /// The https delivery URL.
     public var secureURL: String
+    /// The plain http delivery URL.
     public var url: String?
     /// The stored size in bytes.
     public var bytes: Int64
@@ -13,14 +17,16 @@ public struct UploadResult: Sendable, Decodable, Equatable {
     public var etag: String?
     /// `image`, `video` or `raw`.
     public var resourceType: String
-    /// The file extension Cloudinary detected, such as `pdf`; absent for
-    /// some raw files.
+    /// The file extension Cloudinary detected, such as `pdf`. Some raw files
+    /// have none.
     public var format: String?
+    /// Cloudinary's own ID for the asset, apart from its public ID.
     public var assetID: String?
     /// Whether the asset already existed and was left unchanged, which
     /// happens with `overwrite=false`.
     public var existing: Bool
 
+    /// Creates a result, for tests and fakes.
     public init(
         publicID: String,
         version: Int,
@@ -61,6 +67,7 @@ public struct UploadResult: Sendable, Decodable, Equatable {
         case existing
     }
 
+    /// Decodes the snake_case JSON fields. An absent `existing` reads as false.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         publicID = try container.decode(String.self, forKey: .publicID)
@@ -77,23 +84,26 @@ public struct UploadResult: Sendable, Decodable, Equatable {
     }
 }
 
-/// The answer to a non-final chunk of a chunked upload:
+/// The response to a non-final chunk of a chunked upload:
 /// `{"done": false, "bytes": <bytes received so far>}`.
 public struct ChunkProgress: Sendable, Decodable, Equatable {
+    /// False for a non-final chunk.
     public var done: Bool
     /// The bytes of the upload received so far, over all chunks.
     public var bytes: Int64
 
+    /// Creates a progress value, for tests and fakes.
     public init(done: Bool, bytes: Int64) {
         self.done = done
         self.bytes = bytes
     }
 }
 
-/// What a successful upload request produced.
+/// The outcome of a successful upload request.
 public enum UploadResponse: Sendable, Equatable {
     /// The upload, or the last chunk of it, is stored.
     case complete(UploadResult)
-    /// A non-final chunk was stored; `bytes` counts the bytes received so far.
+    /// A non-final chunk was stored, and `bytes` counts the bytes received so
+    /// far.
     case chunkAccepted(bytes: Int64)
 }

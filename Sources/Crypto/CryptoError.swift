@@ -11,7 +11,7 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable {
     /// private key), `unsupportedKey` (readable, but not usable for RS256)
     /// or `signingFailed`.
     public var kind: String
-    /// What failed, in a sentence.
+    /// A sentence that names the failed operation and the problem.
     public var message: String
     /// OpenSSL's error strings for the failure, oldest first, or empty where
     /// OpenSSL reported nothing.
@@ -25,6 +25,7 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable {
         self.openSSLErrors = OpenSSLErrorQueue.drain()
     }
 
+    /// The message, followed by OpenSSL's errors where there are any.
     public var description: String {
         if openSSLErrors.isEmpty {
             return message

@@ -24,6 +24,7 @@ public enum DigestAlgorithm: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The algorithm's standard name, such as `SHA-256`.
     public var description: String {
         switch self {
         case .md5:
@@ -57,7 +58,7 @@ public enum DigestAlgorithm: Sendable, Hashable, CustomStringConvertible {
 /// Feeding a buffer costs one call into OpenSSL and copies nothing, so the
 /// digest can run over every byte of a large transfer.
 ///
-/// An instance is not safe to share between threads; use one per stream.
+/// An instance is not safe to share between threads, so use one per stream.
 ///
 /// - Important: The initializer traps when OpenSSL cannot provide the
 ///   algorithm. That happens for MD5 when OpenSSL is configured to load
@@ -92,7 +93,7 @@ public final class MessageDigest {
     }
 
     /// Adds bytes to the digest. Contiguous collections such as `[UInt8]`,
-    /// `ArraySlice<UInt8>` and `Data` are read in place, others are copied
+    /// `ArraySlice<UInt8>` and `Data` are read in place. Others are copied
     /// into an array first.
     public func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in

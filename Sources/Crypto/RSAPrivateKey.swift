@@ -67,8 +67,8 @@ public struct RSAPrivateKey: Sendable {
 
         var signatureLength = 0
         var signature: [UInt8] = []
-        // An empty array may have no storage; one spare byte gives OpenSSL a
-        // valid pointer while the length stays zero.
+        // An empty array may have no storage, so one spare byte gives OpenSSL
+        // a valid pointer while the length stays zero.
         let input = message.isEmpty ? [0] : message
         let result: Int32 = input.withUnsafeBufferPointer { buffer in
             guard EVP_DigestSign(context, nil, &signatureLength, buffer.baseAddress, message.count) == 1 else {
@@ -84,32 +84,33 @@ public struct RSAPrivateKey: Sendable {
         return signature
     }
 
-    /// Rejects PEM text whose first label shows a form this type cannot use,
-    /// with a message that says which.
+    /// Rejects PEM text that has no private key block this type can read,
+    /// with a message that names what the text contains instead.
+    ///
+    /// Other blocks, such as a certificate before the key, are allowed
+    /// because OpenSSL skips them while looking for the key.
     private static func checkLabel(of pem: String) throws(CryptoError) {
-        guard let label = PEMLabel.first(in: pem) else {
+        let labels = PEMLabel.all(in: pem)
+        guard let firstLabel = labels.first else {
             throw CryptoError(kind: "invalidKey", message: "cannot read the private key: no '-----BEGIN ...-----' line, so the text is not PEM")
         }
-        switch label {
-        case "PRIVATE KEY":
+        if labels.contains("PRIVATE KEY") {
             return
-
-        case "RSA PRIVATE KEY":
+        }
+        if labels.contains("RSA PRIVATE KEY") {
             // PKCS#1 with RFC 1421 headers marks encryption as "Proc-Type: 4,ENCRYPTED".
             if pem.contains("Proc-Type: 4,ENCRYPTED") {
-                throw CryptoError(kind: "unsupportedKey", message: "the RSA private key is encrypted; decrypt it first, for example with 'openssl pkey -in KEY -out PLAIN'")
+                throw CryptoError(kind: "unsupportedKey", message: "the RSA private key is encrypted, so decrypt it first, for example with 'openssl pkey -in KEY -out PLAIN'")
             }
             return
-
-        case "ENCRYPTED PRIVATE KEY":
-            throw CryptoError(kind: "unsupportedKey", message: "the private key is encrypted; decrypt it first, for example with 'openssl pkey -in KEY -out PLAIN'")
-
-        case "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE":
-            throw CryptoError(kind: "invalidKey", message: "the PEM text contains a \(label.lowercased()), not a private key")
-
-        default:
-            throw CryptoError(kind: "unsupportedKey", message: "the PEM text contains '\(label)'; RS256 needs an RSA private key in PKCS#8 ('PRIVATE KEY') or PKCS#1 ('RSA PRIVATE KEY') form")
         }
+        if labels.contains("ENCRYPTED PRIVATE KEY") {
+            throw CryptoError(kind: "unsupportedKey", message: "the private key is encrypted, so decrypt it first, for example with 'openssl pkey -in KEY -out PLAIN'")
+        }
+        if let otherKey = labels.first(where: { $0.hasSuffix("PRIVATE KEY") }) {
+            throw CryptoError(kind: "unsupportedKey", message: "the PEM text contains '\(otherKey)', but RS256 needs an RSA private key in PKCS#8 ('PRIVATE KEY') or PKCS#1 ('RSA PRIVATE KEY') form")
+        }
+        throw CryptoError(kind: "invalidKey", message: "the PEM text contains '\(firstLabel)' and no private key")
     }
 
     private static func checkUsableForRS256(_ key: OpaquePointer) throws(CryptoError) {
@@ -117,11 +118,11 @@ public struct RSAPrivateKey: Sendable {
         guard type == EVP_PKEY_RSA else {
             let name = EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "type \(type)"
             // RSA-PSS keys are restricted to PSS padding, which RS256 does not use.
-            throw CryptoError(kind: "unsupportedKey", message: "the private key is a \(name) key; RS256 needs a plain RSA key")
+            throw CryptoError(kind: "unsupportedKey", message: "the private key is a \(name) key, but RS256 needs a plain RSA key")
         }
         let bits = Int(EVP_PKEY_get_bits(key))
         guard bits >= minimumBits else {
-            throw CryptoError(kind: "unsupportedKey", message: "the RSA private key has \(bits) bits; RS256 needs at least \(minimumBits)")
+            throw CryptoError(kind: "unsupportedKey", message: "the RSA private key has \(bits) bits, but RS256 needs at least \(minimumBits)")
         }
     }
 }
@@ -143,22 +144,25 @@ private final class KeyHandle: @unchecked Sendable {
     }
 }
 
-/// The label of a PEM block, such as `PRIVATE KEY` in
+/// The labels of PEM blocks, such as `PRIVATE KEY` in
 /// `-----BEGIN PRIVATE KEY-----`.
 enum PEMLabel {
-    static func first(in text: String) -> String? {
-        guard let begin = text.firstRange(of: "-----BEGIN ") else {
-            return nil
+    /// Returns the label of every `-----BEGIN` line, in order.
+    static func all(in text: String) -> [String] {
+        var labels: [String] = []
+        var rest = text[...]
+        while let begin = rest.firstRange(of: "-----BEGIN ") {
+            rest = rest[begin.upperBound...]
+            guard let end = rest.firstRange(of: "-----") else {
+                break
+            }
+            let label = rest[..<end.lowerBound]
+            // A label is at most a few words, so a long one means the line is damaged.
+            if label.count <= 40, !label.contains("\n") {
+                labels.append(String(label))
+            }
+            rest = rest[end.upperBound...]
         }
-        let rest = text[begin.upperBound...]
-        guard let end = rest.firstRange(of: "-----") else {
-            return nil
-        }
-        let label = rest[..<end.lowerBound]
-        // A label is at most a few words; a long one means the line is damaged.
-        guard label.count <= 40, !label.contains("\n") else {
-            return nil
-        }
-        return String(label)
+        return labels
     }
 }

@@ -140,7 +140,7 @@ struct CloudinaryAccountTests {
         }
     }
 
-    @Test("errors never contain the secret or the URL", arguments: invalidURLs.indices)
+    @Test("errors hide secret and URL", arguments: invalidURLs.indices)
     func errorsHideSecret(index: Int) {
         let (url, _, _) = Self.invalidURLs[index]
         do {

@@ -17,7 +17,7 @@ struct SignatureVector: Sendable, CustomTestStringConvertible {
 
 @Suite("UploadSignature")
 struct UploadSignatureTests {
-    @Test("Cloudinary's documented vectors with cloud_name signed")
+    @Test("documented vectors signing cloud_name")
     func documentedVectorsWithCloudName() {
         let pairs = [
             (key: "cloud_name", value: "dn6ot3ged"),
@@ -30,7 +30,7 @@ struct UploadSignatureTests {
         #expect(UploadSignature.sign(pairs: pairs, secret: secret, algorithm: .sha256) == "45ddaa4fa01f0c2826f32f669d2e4514faf275fe6df053f1a150e7beae58a3bd")
     }
 
-    @Test("Cloudinary's documented upload vector")
+    @Test("documented upload vector")
     func documentedUploadVector() {
         let params = ["public_id": "sample_image", "timestamp": "1315060510"]
         #expect(UploadSignature.stringToSign(params) == "public_id=sample_image&timestamp=1315060510")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Keys generated once per test run by the `openssl` tool, in a temporary
-/// directory that holds each key's PEM file and the public key beside it.
+/// directory that contains each key's PEM file and the public key.
 struct KeyFixtures: Sendable {
     /// Directory with `pkcs8.pem`, `pkcs1.pem` and `pub.pem` (the public
     /// half of both, which are the same key in two forms).

@@ -109,7 +109,7 @@ struct RSAPrivateKeyRejectionTests {
     func ecKey() throws {
         let pkcs8 = try KeyFixtures.generate(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "out.pem"])
         #expect(pkcs8.hasPrefix("-----BEGIN PRIVATE KEY-----"))
-        expectRejection(pkcs8, kind: "unsupportedKey", phrase: "EC key; RS256 needs a plain RSA key")
+        expectRejection(pkcs8, kind: "unsupportedKey", phrase: "EC key, but RS256 needs a plain RSA key")
 
         let sec1 = try KeyFixtures.generate(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "out.pem"])
         expectRejection(sec1, kind: "unsupportedKey", phrase: "'EC PRIVATE KEY'")
@@ -144,6 +144,29 @@ struct RSAPrivateKeyRejectionTests {
     func publicKey() throws {
         let fixtures = try KeyFixtures.load()
         let pem = try fixtures.directory.read("pub.pem")
-        expectRejection(pem, kind: "invalidKey", phrase: "public key, not a private key")
+        expectRejection(pem, kind: "invalidKey", phrase: "contains 'PUBLIC KEY' and no private key")
+    }
+
+    @Test("EC parameters before the EC key")
+    func ecParametersFirst() throws {
+        let pem = try KeyFixtures.generate(["ecparam", "-name", "prime256v1", "-genkey", "-out", "out.pem"])
+        #expect(pem.hasPrefix("-----BEGIN EC PARAMETERS-----"))
+        expectRejection(pem, kind: "unsupportedKey", phrase: "'EC PRIVATE KEY'")
+    }
+}
+
+@Suite("RSAPrivateKey PEM bundles")
+struct RSAPrivateKeyBundleTests {
+    @Test("certificate before the key")
+    func certificateFirst() throws {
+        let fixtures = try KeyFixtures.load()
+        try OpenSSLCommand.output(["req", "-new", "-x509", "-key", "pkcs8.pem", "-subj", "/CN=test", "-days", "1", "-out", "cert.pem"], in: fixtures.directory.url)
+        let bundle = try fixtures.directory.read("cert.pem") + fixtures.pkcs1PEM
+        #expect(bundle.hasPrefix("-----BEGIN CERTIFICATE-----"))
+
+        let key = try RSAPrivateKey(pem: bundle)
+        let message = Array("bundle".utf8)
+        let signature = try key.signSHA256(message)
+        #expect(try fixtures.verifyWithOpenSSL(message: message, signature: signature).contains("Verified OK"))
     }
 }

@@ -40,7 +40,7 @@ class TextPart:
 
 
 class FilePart:
-    """The `file` part: counted and, unless `md5` is None, hashed; its bytes are not kept."""
+    """The `file` part, counted and hashed (unless `md5` is None) but not kept."""
 
     def __init__(self, filename, md5):
         self.filename = filename
@@ -99,7 +99,7 @@ class CloudinaryHandler(FakeRequestHandler):
         if cloud_name != self.store.cloud_name:
             raise UploadError(404, f"Invalid cloud_name {cloud_name}")
         if resource_type not in RESOURCE_TYPES:
-            raise UploadError(404, f"Invalid resource type {resource_type}; use image, video, raw or auto")
+            raise UploadError(404, f"Invalid resource type {resource_type}. Use image, video, raw or auto.")
 
         chunk = self.parse_chunk_headers()
         plan = self.store.plan_chunk(chunk[0], chunk[1], chunk[2]) if chunk else None
@@ -114,19 +114,17 @@ class CloudinaryHandler(FakeRequestHandler):
         if file_part is None:
             raise UploadError(400, "Missing required parameter - file")
         if file_part.filename is None:
-            raise UploadError(400, "The file part has no filename; this fake accepts only file bytes, "
-                                   "not remote URLs or data URIs")
+            raise UploadError(400, "The file part has no filename. This fake accepts only file bytes, "
+                                   "not remote URLs or data URIs.")
         if file_part.size > self.server.max_file_size:
             raise UploadError(400, f"File size too large. Got {file_part.size}. "
                                    f"Maximum is {self.server.max_file_size}.")
-        if resource_type != "auto" and not cp.extension_fits(resource_type, cp.split_filename(file_part.filename)[1]):
-            raise UploadError(400, f"Invalid {resource_type} file")
 
         if chunk is None:
+            target = self.store.describe_upload(params, resource_type, file_part.filename)
             if file_part.size == 0:
                 raise UploadError(400, "Empty file")
-            return self.store.save_asset(params, resource_type, file_part.filename, md5.hexdigest(),
-                                         file_part.size, [])
+            return self.store.save_asset(params, target, md5.hexdigest(), file_part.size, [])
         return self.upload_chunk(chunk, plan, params, resource_type, file_part)
 
     def parse_chunk_headers(self):
@@ -139,7 +137,7 @@ class CloudinaryHandler(FakeRequestHandler):
             raise UploadError(400, "A chunked upload needs both X-Unique-Upload-Id and Content-Range headers")
         match = CONTENT_RANGE.match(content_range.strip())
         if not match:
-            raise UploadError(400, f"Invalid Content-Range {content_range!r}; expected 'bytes FIRST-LAST/TOTAL'")
+            raise UploadError(400, f"Invalid Content-Range {content_range!r}. Expected 'bytes FIRST-LAST/TOTAL'.")
         first, last = int(match.group(1)), int(match.group(2))
         total = -1 if match.group(3) in ("-1", "*") else int(match.group(3))
         if last < first or (total >= 0 and last >= total):
@@ -157,20 +155,20 @@ class CloudinaryHandler(FakeRequestHandler):
             return self.store.repeat_chunk(upload_id)
         final = total >= 0 and last == total - 1
         if not final and file_part.size < self.server.min_chunk_size:
-            raise UploadError(400, f"Chunk of {file_part.size} bytes is too small; every chunk but the last "
-                                   f"must have at least {self.server.min_chunk_size} bytes")
-        upload = self.store.commit_chunk(upload_id, first, last, total, plan.md5)
+            raise UploadError(400, f"Chunk of {file_part.size} bytes is too small. Every chunk but the last "
+                                   f"must have at least {self.server.min_chunk_size} bytes.")
+        target = self.store.describe_upload(params, resource_type, file_part.filename,
+                                            self.store.public_id_of(upload_id))
+        upload = self.store.commit_chunk(upload_id, first, last, total, plan.md5, target.public_id)
         if not final:
             return dict(upload.last_response)
-        if total == 0:
-            raise UploadError(400, "Empty file")
-        result = self.store.save_asset(params, resource_type, file_part.filename, upload.md5.hexdigest(),
-                                       upload.received, [list(c) for c in upload.chunks])
+        result = self.store.save_asset(params, target, upload.md5.hexdigest(), upload.received,
+                                       [list(c) for c in upload.chunks])
         self.store.finish_chunked(upload_id, result)
         return result
 
     def parse_form(self, md5):
-        """Stream the multipart body; return ({name: text}, FilePart or None)."""
+        """Stream the multipart body and return ({name: text}, FilePart or None)."""
         try:
             boundary = multipart.parse_boundary(self.headers.get("Content-Type"))
         except multipart.MultipartError as error:
@@ -198,13 +196,13 @@ class CloudinaryHandler(FakeRequestHandler):
                 value = part.data.decode("utf-8")
             except UnicodeDecodeError:
                 raise UploadError(400, f"Parameter {part.name} is not valid UTF-8") from None
-            # The SDKs send list parameters as repeated `name[]` parts; the signature joins them with commas.
+            # The SDKs send list parameters as repeated `name[]` parts, and the signature joins them with commas.
             name = part.name[:-2] if part.name.endswith("[]") else part.name
             params[name] = params[name] + "," + value if name in params and part.name.endswith("[]") else value
         return params, (files[0] if files else None)
 
     def verify_request(self, params):
-        """Check api_key, timestamp and signature as the Upload API does; raise UploadError on failure."""
+        """Check api_key, timestamp and signature as the Upload API does, raising UploadError on failure."""
         api_key = params.get("api_key", "")
         if not api_key:
             raise UploadError(401, "Must supply api_key")

@@ -51,6 +51,7 @@ class WorkfrontHandler(FakeRequestHandler):
             try:
                 self.send_json(200, self.handle_api())
             except WorkfrontError as error:
+                self.log_message("API call failed with HTTP %d %s: %s", error.status, error.java_class, error.message)
                 self.send_json(error.status, error.envelope())
         elif path == "/document/download" and self.method == "GET":
             self.handle_download()
@@ -109,7 +110,7 @@ class WorkfrontHandler(FakeRequestHandler):
     # API
 
     def read_api_params(self):
-        """Merge query and form parameters; return (pairs, JSON body object or None)."""
+        """Merge query and form parameters and return (pairs, JSON body object or None)."""
         params = list(self.query)
         body = self.read_body()
         content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -126,7 +127,7 @@ class WorkfrontHandler(FakeRequestHandler):
         return params, None
 
     def handle_api(self):
-        """Serve one /attask/api call; return the success envelope or raise WorkfrontError."""
+        """Serve one /attask/api call and return the success envelope, or raise WorkfrontError."""
         self.store.count("apiCalls")
         match = API_PATH.match(self.url_path)
         if not match:
@@ -134,7 +135,7 @@ class WorkfrontHandler(FakeRequestHandler):
         version, object_name, target = match.groups()
         if version not in self.store.api_versions:
             raise WorkfrontError(404, "com.attask.common.NotFoundException",
-                                 f"API version {version} is not supported; supported versions are "
+                                 f"API version {version} is not supported. Supported versions are "
                                  f"{', '.join(sorted(self.store.api_versions))}", "exception.notfound")
         params, json_body = self.read_api_params()
         method = next((value for name, value in params if name == "method"), self.method).upper()
@@ -213,6 +214,8 @@ class WorkfrontHandler(FakeRequestHandler):
             self.send_json(404, not_found("DOCU", document_id).envelope())
             return
         fault = self.store.take_fault(document) or {}
+        if fault:
+            self.log_message("download of document %s: applying scenario fault %s", document_id, json.dumps(fault))
         if "status" in fault:
             self.send_fault_status(int(fault["status"]), fault.get("body", "json"), document_id)
         elif fault.get("html"):
@@ -240,7 +243,7 @@ class WorkfrontHandler(FakeRequestHandler):
         self.send_json(status, error.envelope())
 
     def stream_document(self, document, chunked=False, reset_after=None):
-        """Send the current version's bytes in 1 MiB writes; with `reset_after`, reset the socket after that many."""
+        """Send the current version's bytes in 1 MiB writes, resetting the socket after `reset_after` bytes if set."""
         version = self.store.versions[document["currentVersionID"]]
         content = version["_content"]
         disposition = "attachment; filename*=UTF-8''" + quote(version["fileName"], safe="")

@@ -101,15 +101,26 @@ struct OnePassTests {
         #expect(!note.contains("good.jpg"))
     }
 
-    @Test(arguments: [
-        ["status": 404] as [String: Any],
-        ["html": true],
-        ["resetAfterBytes": 100_000],
-    ])
-    func failedDownloadIsNamedInNote(fault: [String: Any]) throws {
+    /// Download faults the fake Workfront can inject.
+    enum DownloadFault: String, CaseIterable, Sendable {
+        case notFound
+        case loginPage
+        case connectionReset
+
+        var scenario: [String: Any] {
+            switch self {
+            case .notFound: ["status": 404]
+            case .loginPage: ["html": true]
+            case .connectionReset: ["resetAfterBytes": 100_000]
+            }
+        }
+    }
+
+    @Test(arguments: DownloadFault.allCases)
+    func failedDownloadIsNamedInNote(fault: DownloadFault) throws {
         let tenant = try Tenant(tasks: [
             FakeTask(id: "broken", name: "Broken download", documents: [
-                FakeDocument(id: "bad-doc", name: "Bad", fileName: "bad.mov", size: 300_000, download: fault),
+                FakeDocument(id: "bad-doc", name: "Bad", fileName: "bad.mov", size: 300_000, download: fault.scenario),
                 FakeDocument(id: "fine-doc", name: "Fine", fileName: "fine.jpg", size: 30_000),
             ]),
         ])
@@ -117,7 +128,7 @@ struct OnePassTests {
         #expect(result.status == 1)
         try expectDelivered("fine-doc", in: tenant)
         #expect(try tenant.cloudinaryAssets()["bad-doc"] == nil, "a failed download must not leave an asset behind")
-        if fault["resetAfterBytes"] != nil {
+        if fault == .connectionReset {
             // A connection reset may pass, so the task waits for a later poll.
             #expect(try tenant.taskStatus("broken") == "UPL")
         } else {

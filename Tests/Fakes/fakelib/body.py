@@ -25,7 +25,7 @@ class LengthBody:
         self.remaining = length
 
     def readinto(self, buffer):
-        """Read up to len(buffer) bytes into `buffer`; return 0 at the end of the body."""
+        """Read up to len(buffer) bytes into `buffer` and return the count, 0 at the end of the body."""
         if self.remaining == 0:
             return 0
         view = memoryview(buffer)
@@ -43,7 +43,7 @@ class LengthBody:
 
 
 class ChunkedBody:
-    """A body sent with `Transfer-Encoding: chunked`; trailers are read and discarded."""
+    """A body sent with `Transfer-Encoding: chunked`, whose trailers are read and discarded."""
 
     def __init__(self, rfile):
         self._rfile = rfile
@@ -73,7 +73,7 @@ class ChunkedBody:
         self._chunk_left = size
 
     def readinto(self, buffer):
-        """Read up to len(buffer) bytes into `buffer`; return 0 after the last chunk."""
+        """Read up to len(buffer) bytes into `buffer` and return the count, 0 after the last chunk."""
         if self._done:
             return 0
         if self._chunk_left == 0:
@@ -97,7 +97,7 @@ class ChunkedBody:
 
 
 def open_body(headers, rfile):
-    """Return a reader for the body that `headers` announce; raise BodyError for bad framing."""
+    """Return a reader for the body that `headers` announce, or raise BodyError for bad framing."""
     transfer_encoding = headers.get("Transfer-Encoding", "").strip().lower()
     if transfer_encoding:
         if transfer_encoding != "chunked":
@@ -116,7 +116,7 @@ def open_body(headers, rfile):
 
 
 def read_all(body, limit):
-    """Read the whole body into bytes; raise BodyError when it exceeds `limit` bytes."""
+    """Read the whole body into bytes, raising BodyError when it exceeds `limit` bytes."""
     data = bytearray()
     buffer = bytearray(min(IO_CHUNK, limit + 1))
     while True:

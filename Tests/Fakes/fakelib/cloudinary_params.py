@@ -16,9 +16,9 @@ VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "webm", "m4v", "mkv", "avi", "ogv", 
 def string_to_sign(params):
     """Build the version 2 string to sign from {name: value} text parameters.
 
-    Matches `cloudinary.utils.api_string_to_sign` of the Python SDK 1.46:
-    parameters in UNSIGNED_PARAMS and empty values are dropped, each pair is
-    written `name=value` with every `&` replaced by `%26`, and the pair
+    The rules match `cloudinary.utils.api_string_to_sign` of the Python SDK
+    1.46. Parameters in UNSIGNED_PARAMS and empty values are dropped. Each
+    pair is written `name=value` with every `&` replaced by `%26`. The pair
     strings (not the names) are sorted by code point and joined with `&`.
     """
     pairs = []
@@ -35,36 +35,38 @@ def sign(text, secret, algorithm):
 
 
 def parse_pipe_list(text):
-    """Parse 'key=value|key=value' with backslash-escaped '=', '|' and '\\' into a dict."""
+    """Parse 'key=value|key=value' into a dict, as sent in `context` and `metadata`.
+
+    A backslash before '=' or '|' makes that character literal; any other
+    backslash is kept, because the SDKs escape only those two characters.
+    """
     result = {}
     key, value = [], []
     current = key
-    escaped = False
-
-    def finish():
-        if key or value:
-            result["".join(key)] = "".join(value)
-
-    for char in text:
-        if escaped:
-            current.append(char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "=" and current is key:
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text) and text[index + 1] in "=|":
+            current.append(text[index + 1])
+            index += 2
+            continue
+        if char == "=" and current is key:
             current = value
         elif char == "|":
-            finish()
+            if key or value:
+                result["".join(key)] = "".join(value)
             key, value = [], []
             current = key
         else:
             current.append(char)
-    finish()
+        index += 1
+    if key or value:
+        result["".join(key)] = "".join(value)
     return result
 
 
 def parse_bool(value, default):
-    """Read a boolean parameter sent as 1/0 or true/false; return `default` when absent or empty."""
+    """Read a boolean parameter sent as 1/0 or true/false, or return `default` when it is absent or empty."""
     if value is None or value == "":
         return default
     lowered = value.strip().lower()

@@ -24,9 +24,21 @@ class ChunkedUpload:
         self.upload_id = upload_id
         self.md5 = hashlib.md5()
         self.received = 0
+        self.public_id = None
         self.chunks = []
         self.last_response = None
         self.result = None
+
+
+class UploadTarget:
+    """Where an upload goes: resource type, public_id, format (None for raw) and the overwrite option."""
+
+    def __init__(self, resource_type, public_id, format_, original_filename, overwrite):
+        self.resource_type = resource_type
+        self.public_id = public_id
+        self.format = format_
+        self.original_filename = original_filename
+        self.overwrite = overwrite
 
 
 class ChunkPlan:
@@ -76,13 +88,21 @@ class CloudinaryStore:
             return ChunkPlan("append", md5=upload.md5.copy())
 
     def repeat_chunk(self, upload_id):
-        """Return the answer given to the last accepted chunk of the upload."""
+        """Return the response sent for the last accepted chunk of the upload."""
         with self.lock:
             upload = self.uploads[upload_id]
             return upload.result or upload.last_response
 
-    def commit_chunk(self, upload_id, first, last, total, md5):
-        """Record an accepted chunk; return the ChunkedUpload, or raise UploadError if another chunk got in first."""
+    def public_id_of(self, upload_id):
+        with self.lock:
+            return self.uploads[upload_id].public_id
+
+    def commit_chunk(self, upload_id, first, last, total, md5, public_id):
+        """Record an accepted chunk and return the ChunkedUpload, or raise UploadError if another chunk got in first.
+
+        The response to a non-final chunk carries the upload's public_id because
+        the SDKs send it back with the following chunks.
+        """
         with self.lock:
             upload = self.uploads[upload_id]
             if upload.received != first or upload.result is not None:
@@ -91,7 +111,9 @@ class CloudinaryStore:
             upload.md5 = md5
             upload.received = last + 1
             upload.chunks.append([first, last, total])
-            upload.last_response = {"done": False, "bytes": upload.received, "upload_id": upload_id}
+            upload.public_id = public_id
+            upload.last_response = {"done": False, "bytes": upload.received, "upload_id": upload_id,
+                                    "public_id": public_id}
             return upload
 
     def finish_chunked(self, upload_id, result):
@@ -116,8 +138,12 @@ class CloudinaryStore:
             public_id = folder + "/" + public_id
         return public_id
 
-    def save_asset(self, params, requested_type, filename, etag, size, chunks):
-        """Create or overwrite the asset for a completed upload; return the Upload API result."""
+    def describe_upload(self, params, requested_type, filename, public_id=None):
+        """Work out resource type, public_id, format and options of an upload, or raise UploadError when invalid.
+
+        `public_id` is the ID a chunked upload chose at its first chunk, used
+        when the request itself has no public_id parameter.
+        """
         stem, extension = cp.split_filename(filename)
         if requested_type == "auto":
             resource_type = cp.detect_resource_type(extension)
@@ -127,16 +153,26 @@ class CloudinaryStore:
             resource_type = requested_type
         try:
             overwrite = cp.parse_bool(params.get("overwrite"), True)
-            public_id = self._choose_public_id(params, stem, extension, resource_type)
+            if not public_id or params.get("public_id") not in (None, "", public_id):
+                public_id = self._choose_public_id(params, stem, extension, resource_type)
         except ValueError as error:
             raise UploadError(400, f"Invalid boolean value {error}") from None
         if len(public_id) > 255:
             raise UploadError(400, "public_id is longer than 255 characters")
-        format_ = None if resource_type == "raw" else ("jpg" if extension == "jpeg" else extension)
+        if resource_type == "raw":
+            format_ = None
+        elif extension == "jpeg":
+            format_ = "jpg"
+        else:
+            format_ = extension
+        return UploadTarget(resource_type, public_id, format_, stem, overwrite)
 
+    def save_asset(self, params, target, etag, size, chunks):
+        """Create or overwrite the asset for a completed upload and return the Upload API result."""
+        public_id = target.public_id
         with self.lock:
             existing = self.assets.get(public_id)
-            if existing is not None and not overwrite:
+            if existing is not None and not target.overwrite:
                 self.counters["uploads"] += 1
                 result = self._result(existing)
                 result["existing"] = True
@@ -145,8 +181,8 @@ class CloudinaryStore:
             asset = {
                 "public_id": public_id,
                 "asset_id": existing["asset_id"] if existing else secrets.token_hex(16),
-                "resource_type": resource_type,
-                "format": format_,
+                "resource_type": target.resource_type,
+                "format": target.format,
                 "bytes": size,
                 "etag": etag,
                 "version": self.last_version,
@@ -154,7 +190,7 @@ class CloudinaryStore:
                 "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "asset_folder": params.get("asset_folder", params.get("folder", "")),
                 "display_name": params.get("display_name") or public_id.rsplit("/", 1)[-1],
-                "original_filename": stem,
+                "original_filename": target.original_filename,
                 "tags": [tag.strip() for tag in params.get("tags", "").split(",") if tag.strip()],
                 "context": {"custom": cp.parse_pipe_list(params["context"])} if params.get("context") else None,
                 "metadata": cp.parse_pipe_list(params["metadata"]) if params.get("metadata") else None,

@@ -95,14 +95,21 @@ class FakeRequestHandler(BaseHTTPRequestHandler):
     # Responses
 
     def send_head(self, status, content_type=None, length=None, headers=()):
-        """Send the status line and headers; `length` None means a chunked body."""
+        """Send the status line and headers.
+
+        `length` None means a chunked body, or for an HTTP/1.0 client a body
+        that ends when the connection closes.
+        """
         self._headers_sent = True
+        self._chunked = length is None and self.request_version != "HTTP/1.0"
+        if length is None and not self._chunked:
+            self.close_connection = True
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
-        if length is None:
+        if self._chunked:
             self.send_header("Transfer-Encoding", "chunked")
-        else:
+        elif length is not None:
             self.send_header("Content-Length", str(length))
         for name, value in headers:
             self.send_header(name, value)
@@ -119,8 +126,10 @@ class FakeRequestHandler(BaseHTTPRequestHandler):
         self.send_bytes(status, data, "application/json; charset=utf-8", headers)
 
     def write_chunk(self, data):
-        """Write one piece of a chunked body; an empty `data` ends the body."""
-        if len(data):
+        """Write one piece of a body sent without Content-Length. An empty `data` ends the body."""
+        if not self._chunked:
+            self.wfile.write(data)
+        elif len(data):
             self.wfile.write(b"%x\r\n" % len(data))
             self.wfile.write(data)
             self.wfile.write(b"\r\n")
@@ -158,6 +167,9 @@ def serve(server, on_start=None):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    # A parent may start us with these signals blocked (a child inherits the
+    # spawning thread's mask, and Swift's Process does not reset it).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     port = server.server_address[1]
     print(f"LISTENING http://127.0.0.1:{port}", flush=True)
     if on_start:

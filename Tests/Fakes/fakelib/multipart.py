@@ -30,7 +30,7 @@ class PartInfo:
 
 
 def parse_header_params(value):
-    """Split 'type; key=value; key="quoted"' into (type, {key: value}); decode RFC 8187 `key*` values."""
+    """Split 'type; key=value; key="quoted"' into (type, {key: value}), decoding RFC 8187 `key*` values."""
     items = []
     current = []
     quoted = False
@@ -101,7 +101,7 @@ class _Buffer:
         self.end = len(initial)
 
     def fill(self):
-        """Move the unparsed bytes to the front and read more; return the count read (0 at the end)."""
+        """Move the unparsed bytes to the front, read more and return the count read (0 at the end)."""
         if self.position:
             pending = self.end - self.position
             self.data[:pending] = self.data[self.position:self.end]

@@ -20,11 +20,11 @@ class PublicKeyError(ValueError):
 
 
 class JWTError(ValueError):
-    """A JWT that fails a check; the message names the check."""
+    """A JWT that fails a check named in the message."""
 
 
 def read_der(data, offset):
-    """Read one DER element at `offset`; return (tag, content start, content end)."""
+    """Read one DER element at `offset` and return (tag, content start, content end)."""
     if offset + 2 > len(data):
         raise PublicKeyError("DER element is truncated")
     tag = data[offset]
@@ -137,7 +137,7 @@ def _json_object(data, what):
 
 
 def verify_jwt(token, public_key, issuer, subject, now):
-    """Verify an RS256 JWT as Workfront's exchange does; return its claims or raise JWTError.
+    """Verify an RS256 JWT as Workfront's exchange does and return its claims, or raise JWTError.
 
     Checks, in order: three parts, header alg RS256, the signature, iss ==
     `issuer`, sub == `subject`, and exp a number after `now` but at most 24 h

@@ -14,7 +14,7 @@ FAKES_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class FakeProcess:
-    """A fake started with `python3 Tests/Fakes/<script> ARGS`; `url` is its base URL once it listens."""
+    """A fake started with `python3 Tests/Fakes/<script> ARGS`, whose base URL is `url` once it listens."""
 
     def __init__(self, script, arguments, startup_timeout=15):
         self.process = subprocess.Popen([sys.executable, os.path.join(FAKES_DIR, script)] + list(arguments),
@@ -32,7 +32,7 @@ class FakeProcess:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
     def request(self, method, path, body=None, headers=None):
-        """Send one request on a new connection; return (status, headers, body bytes)."""
+        """Send one request on a new connection and return (status, headers, body bytes)."""
         connection = self.connection()
         try:
             connection.request(method, path, body=body, headers=headers or {})
@@ -42,7 +42,7 @@ class FakeProcess:
             connection.close()
 
     def json(self, method, path, body=None, headers=None):
-        """Send one request; return (status, parsed JSON body)."""
+        """Send one request and return (status, parsed JSON body)."""
         status, _, data = self.request(method, path, body, headers)
         return status, json.loads(data)
 
@@ -63,7 +63,7 @@ class FakeProcess:
 
 
 def make_rsa_key(directory):
-    """Create an RSA key pair with the openssl CLI; return (private key path, public key path)."""
+    """Create an RSA key pair with the openssl CLI and return (private key path, public key path)."""
     private_path = os.path.join(directory, "jwt-private.pem")
     public_path = os.path.join(directory, "jwt-public.pem")
     subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",

@@ -1,8 +1,8 @@
 """Workfront API errors and their JSON envelope.
 
 The envelope layout and the AuthenticationException values match what the
-real API returns. The other exception classes and msgKeys are the fake's own
-choice, because Workfront does not document them; clients must treat any
+real API returns. Workfront does not document its other exception classes
+and msgKeys, so those here are the fake's own choice. Clients must treat any
 `error` key as a failure.
 """
 

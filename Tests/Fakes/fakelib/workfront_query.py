@@ -93,7 +93,7 @@ def render(store, code, obj, tree):
         elif name == "parameterValues":
             result[name] = dict(obj.get("parameterValues", {}))
         elif name.startswith("DE:"):
-            # NOTE: an unset custom field is left out; whether the real API sends null instead is not documented.
+            # NOTE: an unset custom field is left out. Whether the real API sends null instead is not documented.
             if name in obj.get("parameterValues", {}):
                 result[name] = obj["parameterValues"][name]
         elif name in schema.direct_fields(obj) and not subtree:
@@ -179,7 +179,7 @@ class Query:
                 self.values.setdefault(name, []).append(value)
 
     def filters(self):
-        """Return [(path tokens, modifier, values)]; several values need the in or notin modifier."""
+        """Return [(path tokens, modifier, values)], raising when several values lack the in or notin modifier."""
         result = []
         for path in list(self.values) + [p for p in self.modifiers if p not in self.values]:
             wanted = self.values.get(path, [])

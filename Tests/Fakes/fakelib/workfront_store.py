@@ -47,7 +47,7 @@ class Session:
 
 
 class WorkfrontStore:
-    """Everything the fake Workfront knows; relative file paths in `scenario` are taken from `base_dir`."""
+    """State of the fake Workfront. Relative file paths in `scenario` are taken from `base_dir`."""
 
     def __init__(self, scenario, base_dir="."):
         self.base_dir = base_dir
@@ -159,7 +159,7 @@ class WorkfrontStore:
     # Authentication
 
     def exchange_jwt(self, client_id, client_secret, token):
-        """Check the client and JWT; return a new session ID or raise ExchangeError."""
+        """Check the client and JWT and return a new session ID, or raise ExchangeError."""
         client_ok = hmac.compare_digest(client_id.encode(), self.auth["clientId"].encode())
         secret_ok = hmac.compare_digest(client_secret.encode(), self.auth["clientSecret"].encode())
         try:
@@ -180,7 +180,7 @@ class WorkfrontStore:
         return session_id
 
     def use_session(self, session_id, api_call):
-        """Return True and mark the session used if it is valid; expire it when idle or over its call budget."""
+        """Mark a valid session used and return True. Expire it and return False when idle or over its call budget."""
         with self.lock:
             session = self.sessions.get(session_id or "")
             if session is None or session.expired:
@@ -214,7 +214,7 @@ class WorkfrontStore:
     # Updates
 
     def apply_changes(self, code, obj, changes, allowed):
-        """Apply {field: value} to `obj`; DE: fields go to parameterValues; `allowed` None allows any direct field."""
+        """Apply {field: value} to `obj`, storing DE: fields in parameterValues. `allowed` None allows any direct field."""
         for name, value in changes.items():
             if name.startswith("DE:"):
                 continue
@@ -242,7 +242,7 @@ class WorkfrontStore:
     # Downloads
 
     def take_fault(self, document):
-        """Return the download fault to apply to this request, or None; `times` limits how often it applies."""
+        """Return the download fault to apply to this request, or None. A fault's `times` limits how often it applies."""
         with self.lock:
             document["_downloadRequests"] += 1
             fault = document["_fault"]

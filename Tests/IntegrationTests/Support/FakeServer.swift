@@ -15,7 +15,7 @@ final class FakeServer: @unchecked Sendable {
         process.arguments = ["python3", Paths.fakes.appendingPathComponent(script).path] + arguments
         let output = Pipe()
         logURL = logDirectory.appendingPathComponent("\(script).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: logURL)
         process.standardInput = FileHandle.nullDevice
@@ -43,11 +43,19 @@ final class FakeServer: @unchecked Sendable {
         stop()
     }
 
+    /// Stops the fake with SIGTERM, and SIGKILL if it is still running
+    /// five seconds later.
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
         }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
     }
 
     /// GETs or POSTs a control endpoint and parses its JSON answer.
