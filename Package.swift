@@ -22,12 +22,14 @@ let package = Package(
         .target(name: "Workfront", dependencies: ["HTTP", "Crypto", "Logging"]),
         .target(name: "Cloudinary", dependencies: ["HTTP", "Crypto"]),
         .target(name: "Transfer", dependencies: ["Workfront", "Cloudinary", "Configuration", "Logging", "HTTP", "Crypto"]),
-        .executableTarget(name: "wf2cloudinary", dependencies: ["Transfer", "Configuration", "Logging", "Systemd", "Cloudinary", "Crypto", "Workfront", "HTTP"]),
+        .target(name: "Service", dependencies: ["Transfer", "Workfront", "HTTP", "Logging", "Systemd"]),
+        .executableTarget(name: "wf2cloudinary", dependencies: ["Service", "Transfer", "Configuration", "Logging", "Systemd", "Cloudinary", "Crypto", "Workfront", "HTTP"]),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "CloudinaryTests", dependencies: ["Cloudinary", "Crypto", "HTTP"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "HTTP"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Systemd"]),
         .testTarget(name: "IntegrationTests", dependencies: ["HTTP", "Crypto"]),
     ]
 )

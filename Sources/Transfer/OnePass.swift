@@ -36,10 +36,12 @@ public struct OnePass: Sendable {
         return summary.withLock { $0 }
     }
 
-    public func discover() throws -> [WorkfrontTask] {
+    /// Finds the tasks in a trigger status, up to `limit`.
+    public func discover(limit: Int = .max) throws -> [WorkfrontTask] {
         let started = ContinuousClock.now
-        let tasks = try workfront.searchTasks(statuses: settings.statuses.trigger, pageSize: settings.workfront.pageSize)
-        logger.info("Discovery finished", [
+        let tasks = try workfront.searchTasks(statuses: settings.statuses.trigger, pageSize: settings.workfront.pageSize,
+                                              maxTasks: limit)
+        logger.debug("Discovery finished", [
             ("TASKS", String(tasks.count)), ("DOCUMENTS", String(tasks.reduce(0) { $0 + $1.documents.count })),
             ("DURATION_MS", String(TaskProcessor.milliseconds(since: started))),
         ])

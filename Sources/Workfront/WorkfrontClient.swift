@@ -69,9 +69,13 @@ public final class WorkfrontClient: Sendable {
 
     /// Every task in one of `statuses`, read page by page (`$$FIRST`,
     /// `$$LIMIT`) in ascending ID order so that pages neither overlap nor
-    /// skip, until a short page ends the list.
+    /// skip, until a short page ends the list or `maxTasks` have been read.
+    ///
+    /// - Important: a task whose status changes while the pages are read
+    ///   shifts the later pages by one, so one task may be missed until the
+    ///   next search.
     public func searchTasks(statuses: [String], pageSize: Int, extraFields: [String] = [],
-                            page: (([WorkfrontTask]) throws -> Void)? = nil) throws -> [WorkfrontTask] {
+                            maxTasks: Int = .max) throws(WorkfrontError) -> [WorkfrontTask] {
         var tasks: [WorkfrontTask] = []
         var first = 0
         let fields = (Self.taskFields + extraFields).joined(separator: ",")
@@ -88,9 +92,8 @@ public final class WorkfrontClient: Sendable {
             for item in items {
                 pageTasks.append(try ModelDecoding.task(item, request: "GET task/search"))
             }
-            try page?(pageTasks)
             tasks += pageTasks
-            if items.count < pageSize {
+            if items.count < pageSize || tasks.count >= maxTasks {
                 return tasks
             }
             first += items.count

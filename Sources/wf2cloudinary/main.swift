@@ -47,8 +47,7 @@ func main() -> ExitCode {
         return OnceCommand.run(components, dryRun: arguments.dryRun, logger: logger)
 
     case .run:
-        Output.error("the run command is not available yet; use once from a timer")
-        return .usageOrConfiguration
+        RunCommand.run(components, configPath: arguments.configPath, logger: logger, http: http)
     }
 }
 

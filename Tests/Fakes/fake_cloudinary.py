@@ -8,12 +8,15 @@ It prints `LISTENING http://127.0.0.1:PORT` once it accepts connections.
 import argparse
 import base64
 import hashlib
+import json
 import re
 import sys
 import time
 
+from fakelib import body as bodylib
 from fakelib import multipart
 from fakelib import cloudinary_params as cp
+from fakelib.cloudinary_faults import ChunkFault, FaultError, FaultPlan
 from fakelib.cloudinary_store import CloudinaryStore, UploadError
 from fakelib.httpserver import FakeRequestHandler, FakeServer, serve
 
@@ -56,6 +59,16 @@ class FilePart:
         pass
 
 
+class InjectedFault(Exception):
+    """A chunk request that a fault set through POST /_fake/faults makes fail."""
+
+    def __init__(self, fault, upload_id, content_range):
+        super().__init__(f"chunk request {fault.chunk} of upload {upload_id}")
+        self.fault = fault
+        self.upload_id = upload_id
+        self.content_range = content_range
+
+
 class CloudinaryHandler(FakeRequestHandler):
     server_version = "FakeCloudinary/1.0"
 
@@ -70,6 +83,9 @@ class CloudinaryHandler(FakeRequestHandler):
         if self.url_path == "/_fake/state" and self.method == "GET":
             self.send_json(200, self.store.snapshot())
             return
+        if self.url_path == "/_fake/faults" and self.method in ("GET", "POST"):
+            self.handle_faults()
+            return
         upload_match = UPLOAD_PATH.match(self.url_path)
         if upload_match and self.method == "POST":
             self.handle_upload(upload_match.group(1), upload_match.group(2))
@@ -80,9 +96,45 @@ class CloudinaryHandler(FakeRequestHandler):
             return
         self.send_error_body(404, f"No route for {self.method} {self.url_path}")
 
+    def handle_faults(self):
+        """Add faults from a JSON object or list (POST), then return the pending and fired faults."""
+        if self.method == "POST":
+            try:
+                specs = json.loads(self.read_body() or b"null")
+                specs = specs if isinstance(specs, list) else [specs]
+                faults = [ChunkFault.from_json(spec) for spec in specs]
+            except (ValueError, FaultError) as error:
+                self.send_error_body(400, f"Invalid fault: {error}")
+                return
+            for fault in faults:
+                self.server.faults.add(fault)
+        self.send_json(200, self.server.faults.snapshot())
+
+    def fail_with(self, injected):
+        """Fail a chunk request as its fault says: HTTP status after the whole body, or a reset part-way."""
+        fault = injected.fault
+        self.log_message("chunk request %d of upload %s (%s): injecting fault %s", fault.chunk,
+                         injected.upload_id, injected.content_range, json.dumps(fault.to_json()))
+        if fault.reset:
+            buffer = bytearray(min(bodylib.IO_CHUNK, max(fault.after_bytes, 1)))
+            read = 0
+            while read < fault.after_bytes:
+                count = self.body.readinto(memoryview(buffer)[:fault.after_bytes - read])
+                if not count:
+                    break
+                read += count
+            self.reset_connection()
+            return
+        bodylib.drain(self.body)
+        self.send_error_body(fault.status, f"Injected fault: chunk request {fault.chunk} of upload "
+                                           f"{injected.upload_id} failed with HTTP {fault.status}")
+
     def handle_upload(self, cloud_name, resource_type):
         try:
             result = self.upload(cloud_name, resource_type)
+        except InjectedFault as injected:
+            self.fail_with(injected)
+            return
         except UploadError as error:
             if error.message.startswith("Invalid Signature") or error.message.startswith("Missing required parameter - signature"):
                 self.store.count("rejected_signature")
@@ -102,12 +154,16 @@ class CloudinaryHandler(FakeRequestHandler):
             raise UploadError(404, f"Invalid resource type {resource_type}. Use image, video, raw or auto.")
 
         chunk = self.parse_chunk_headers()
-        plan = self.store.plan_chunk(chunk[0], chunk[1], chunk[2]) if chunk else None
+        plan = None
+        md5 = hashlib.md5()
         if chunk:
             self.store.count("chunk_requests")
+            content_range = self.headers.get("Content-Range").strip()
+            fault = self.server.faults.on_chunk_request(chunk[0], content_range)
+            if fault is not None:
+                raise InjectedFault(fault, chunk[0], content_range)
+            plan = self.store.plan_chunk(chunk[0], chunk[1], chunk[2])
             md5 = plan.md5
-        else:
-            md5 = hashlib.md5()
 
         params, file_part = self.parse_form(md5)
         self.verify_request(params)
@@ -270,6 +326,7 @@ def main(argv=None):
     server.signature_algorithm = arguments.signature_algorithm
     server.max_file_size = arguments.max_file_size
     server.min_chunk_size = arguments.min_chunk_size
+    server.faults = FaultPlan()
     return serve(server)
 
 

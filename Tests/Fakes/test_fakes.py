@@ -5,6 +5,7 @@ Run from the repository root: python3 -m unittest discover -s Tests/Fakes -p 'te
 """
 
 import hashlib
+import http.client
 import json
 import os
 import sys
@@ -211,6 +212,68 @@ class ChunkedUploadTest(unittest.TestCase):
         connection.close()
         self.assertEqual(status, 400)
         self.assertIn("expected first byte 5242880, got 10485760", answer["error"]["message"])
+
+    def add_fault(self, spec):
+        status, answer = self.fake.json("POST", "/_fake/faults", json.dumps(spec).encode(),
+                                        {"Content-Type": "application/json"})
+        self.assertEqual(status, 200, answer)
+        return answer
+
+    def test_injected_500_then_resend(self):
+        self.add_fault({"chunk": 2, "status": 500})
+        data = b"".join(bytes(chunk) for chunk in GeneratedContent(11 << 20, "fault-500").iter_chunks())
+        upload_id = uuid.uuid4().hex
+        connection = self.fake.connection()
+        first_chunk = self.send_chunk(connection, upload_id, data[:5 << 20], 0, -1, "fault/500")
+        self.assertEqual(first_chunk[0], 200)
+        status, answer = self.send_chunk(connection, upload_id, data[5 << 20:10 << 20], 5 << 20, -1, "fault/500")
+        self.assertEqual(status, 500)
+        self.assertEqual(answer["error"]["message"],
+                         f"Injected fault: chunk request 2 of upload {upload_id} failed with HTTP 500")
+        # The connection stays usable: the fake read the whole failed request.
+        resent = self.send_chunk(connection, upload_id, data[5 << 20:10 << 20], 5 << 20, -1, "fault/500")
+        self.assertEqual(resent, (200, {"done": False, "bytes": 10 << 20, "upload_id": upload_id,
+                                        "public_id": "fault/500"}))
+        status, result = self.send_chunk(connection, upload_id, data[10 << 20:], 10 << 20, len(data), "fault/500")
+        connection.close()
+        self.assertEqual(status, 200, result)
+        self.assertEqual(result["etag"], hashlib.md5(data).hexdigest())
+        faults = self.fake.json("GET", "/_fake/faults")[1]
+        self.assertEqual(faults["pending"], [])
+        self.assertEqual(faults["fired"], [{"chunk": 2, "status": 500, "upload_id": upload_id,
+                                            "content_range": f"bytes {5 << 20}-{(10 << 20) - 1}/-1"}])
+        self.assertEqual(faults["chunk_requests"][upload_id], 4)
+        self.assertEqual(self.fake.state()["assets"]["fault/500"]["chunks"],
+                         [[0, (5 << 20) - 1, -1], [5 << 20, (10 << 20) - 1, -1], [10 << 20, len(data) - 1, len(data)]])
+
+    def test_injected_reset_then_resend(self):
+        self.add_fault({"chunk": 1, "reset": True, "afterBytes": 1 << 20})
+        data = bytes(range(256)) * ((6 << 20) // 256)
+        upload_id = uuid.uuid4().hex
+        connection = self.fake.connection()
+        with self.assertRaises((ConnectionError, http.client.HTTPException)):
+            self.send_chunk(connection, upload_id, data, 0, len(data), "fault/reset")
+        connection.close()
+        connection = self.fake.connection()
+        status, result = self.send_chunk(connection, upload_id, data, 0, len(data), "fault/reset")
+        connection.close()
+        self.assertEqual(status, 200, result)
+        self.assertEqual(result["etag"], hashlib.md5(data).hexdigest())
+        fired = self.fake.json("GET", "/_fake/faults")[1]["fired"]
+        self.assertIn({"chunk": 1, "reset": True, "afterBytes": 1 << 20, "upload_id": upload_id,
+                       "content_range": f"bytes 0-{len(data) - 1}/{len(data)}"}, fired)
+
+    def test_invalid_fault_rejected(self):
+        cases = [{"status": 500}, {"chunk": 0, "status": 500}, {"chunk": 1}, {"chunk": 1, "status": 200},
+                 {"chunk": 1, "status": 500, "reset": True}, {"chunk": 1, "status": 500, "afterBytes": 10},
+                 {"chunk": 1, "reset": True, "delay": 3}, "chunk 1"]
+        for spec in cases:
+            with self.subTest(spec=spec):
+                status, answer = self.fake.json("POST", "/_fake/faults", json.dumps(spec).encode(),
+                                                {"Content-Type": "application/json"})
+                self.assertEqual(status, 400)
+                self.assertTrue(answer["error"]["message"].startswith("Invalid fault: "), answer)
+        self.assertEqual(self.fake.json("GET", "/_fake/faults")[1]["pending"], [])
 
 
 class WorkfrontTest(unittest.TestCase):

@@ -1,0 +1,36 @@
+import Configuration
+import Foundation
+import HTTP
+import Logging
+import Service
+import Systemd
+import Transfer
+
+/// `wf2cloudinary run`: the service that the systemd unit starts.
+enum RunCommand {
+    static func run(_ components: Components, configPath: String, logger: Logger, http: HTTPClient) -> Never {
+        let notifier = ServiceNotifier()
+        let load: @Sendable () throws -> ServiceWork = {
+            work(from: try Components.load(configPath: configPath, logger: logger, http: http), configPath: configPath, logger: logger)
+        }
+        let scheduler = Scheduler(initial: work(from: components, configPath: configPath, logger: logger),
+                                  load: load, notifier: notifier, logger: logger)
+        scheduler.start()
+        dispatchMain()
+    }
+
+    static func work(from components: Components, configPath: String, logger: Logger) -> ServiceWork {
+        let pass = OnePass(workfront: components.workfront, processor: components.processor,
+                           settings: components.settings, logger: logger)
+        let processor = components.processor
+        return ServiceWork(
+            pollInterval: components.settings.pollInterval,
+            workers: components.settings.workers,
+            shutdownGrace: components.settings.shutdownGrace,
+            configPath: configPath,
+            discover: { limit in try pass.discover(limit: limit) },
+            process: { task, cancellation in
+                processor.process(task, cancellation: cancellation, shouldStop: { cancellation.isCancelled })
+            })
+    }
+}
