@@ -1,3 +1,5 @@
+import Mapping
+
 /// Everything the configuration file sets. Defaults are those a new tenant
 /// needs; see docs/configuration.md for each key.
 public struct Settings: Sendable, Equatable {
@@ -46,4 +48,6 @@ public struct Settings: Sendable, Equatable {
     public var writeBack: WriteBack
     /// Seconds transfers in flight get to finish after SIGTERM.
     public var shutdownGrace: Int
+    /// jq expressions for upload parameters, and extra fields to fetch.
+    public var mapping: DocumentMapping
 }

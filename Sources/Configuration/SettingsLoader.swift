@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Mapping
 
 /// Loads `Settings` from a JSON5 file.
 public enum SettingsLoader {
@@ -44,13 +45,14 @@ public enum SettingsLoader {
 
     private static func read(_ top: [String: JSONValue], _ reader: ConfigReader) -> Settings {
         reader.rejectUnknownKeys(top, path: nil,
-                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown"])
+                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown", "mapping"])
         let workfront = readWorkfront(reader.section(top, "workfront", path: "workfront", known: ["url", "apiVersion", "pageSize"]), reader)
         let statuses = readStatuses(reader.section(top, "statuses", path: "statuses", known: ["trigger", "done", "failed", "inProgress"]), reader)
         let poll = reader.section(top, "poll", path: "poll", known: ["interval"])
         let cloudinary = reader.section(top, "cloudinary", path: "cloudinary", known: ["assetFolder", "chunkSize", "overwrite"])
         let writeBack = reader.section(top, "writeBack", path: "writeBack", known: ["urlField", "publicIdField"])
         let shutdown = reader.section(top, "shutdown", path: "shutdown", known: ["grace"])
+        let mapping = reader.section(top, "mapping", path: "mapping", known: Set(DocumentMapping.keys + ["fields"]))
 
         return Settings(
             workfront: workfront,
@@ -67,7 +69,24 @@ public enum SettingsLoader {
             writeBack: Settings.WriteBack(
                 urlField: reader.nonEmptyString(writeBack, "urlField", path: "writeBack.urlField", default: "description"),
                 publicIdField: reader.string(writeBack, "publicIdField", path: "writeBack.publicIdField", default: nil)),
-            shutdownGrace: reader.integer(shutdown, "grace", path: "shutdown.grace", default: 30, range: 0...3600))
+            shutdownGrace: reader.integer(shutdown, "grace", path: "shutdown.grace", default: 30, range: 0...3600),
+            mapping: readMapping(mapping, reader))
+    }
+
+    /// Compiles every mapping expression now, so that a syntax error stops
+    /// the load (or the reload) and names its key.
+    private static func readMapping(_ section: [String: JSONValue], _ reader: ConfigReader) -> DocumentMapping {
+        var expressions: [String: JQExpression] = [:]
+        for key in DocumentMapping.keys {
+            guard let source = reader.string(section, key, path: "mapping.\(key)", default: nil) else { continue }
+            do {
+                expressions[key] = try JQExpression(source)
+            } catch {
+                reader.fail("mapping.\(key)", "the jq expression does not compile: \(error.message)")
+            }
+        }
+        let fields = section["fields"] == nil ? [] : reader.stringList(section, "fields", path: "mapping.fields", default: [])
+        return DocumentMapping(expressions: expressions, fields: fields)
     }
 
     private static func readWorkfront(_ section: [String: JSONValue], _ reader: ConfigReader) -> Settings.Workfront {

@@ -40,7 +40,7 @@ public struct OnePass: Sendable {
     public func discover(limit: Int = .max) throws -> [WorkfrontTask] {
         let started = ContinuousClock.now
         let tasks = try workfront.searchTasks(statuses: settings.statuses.trigger, pageSize: settings.workfront.pageSize,
-                                              maxTasks: limit)
+                                              extraFields: processor.planner.extraTaskFields, maxTasks: limit)
         logger.debug("Discovery finished", [
             ("TASKS", String(tasks.count)), ("DOCUMENTS", String(tasks.reduce(0) { $0 + $1.documents.count })),
             ("DURATION_MS", String(TaskProcessor.milliseconds(since: started))),

@@ -53,7 +53,14 @@ public struct TaskProcessor: Sendable {
             log.error("Document failed", Self.fields(error))
             return DocumentOutcome(document: document, error: error)
         }
-        let plan = planner.plan(task: task, document: document, version: version)
+        let plan: UploadPlan
+        do {
+            plan = try planner.plan(task: task, document: document, version: version)
+        } catch {
+            let failure = TransferError(kind: .mapping, message: error.description)
+            log.error("Document failed", Self.fields(failure))
+            return DocumentOutcome(document: document, error: failure)
+        }
         var attempt = 1
         while true {
             let started = ContinuousClock.now

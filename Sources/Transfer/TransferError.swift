@@ -12,6 +12,8 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
         case integrity
         /// The document has no bytes; Cloudinary does not accept empty files.
         case emptyDocument
+        /// A mapping expression failed or produced the wrong kind of value.
+        case mapping
         /// The document has no current version to download.
         case noVersion
         /// The Cloudinary address could not be written to the document.

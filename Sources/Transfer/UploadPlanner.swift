@@ -1,21 +1,31 @@
 import Configuration
+import Mapping
 import Workfront
 
 /// Decides what each document becomes in Cloudinary: public ID, folder,
-/// display name, overwrite flag and resource type.
+/// display name, tags, context, structured metadata and resource type.
 ///
-/// Today it applies the defaults: the public ID is the Workfront document ID
-/// (so a new version replaces the asset under the same ID), the folder is
-/// `cloudinary.assetFolder`, the display name is the document's name.
+/// Without a mapping it applies the defaults: the public ID is the Workfront
+/// document ID (so a new version replaces the asset under the same ID), the
+/// folder is `cloudinary.assetFolder`, the display name is the document's
+/// name. Each mapping expression that produces a value replaces its default.
 public struct UploadPlanner: Sendable {
     let settings: Settings.Cloudinary
+    let mapping: DocumentMapping
 
-    public init(settings: Settings.Cloudinary) {
+    public init(settings: Settings.Cloudinary, mapping: DocumentMapping = DocumentMapping()) {
         self.settings = settings
+        self.mapping = mapping
+    }
+
+    /// The task fields discovery must ask for so that no mapping expression
+    /// reads a field Workfront did not send.
+    public var extraTaskFields: [String] {
+        mapping.fields + (mapping.usesCustomValues ? ["parameterValues", "project:parameterValues"] : [])
     }
 
     public func plan(task: WorkfrontTask, document: WorkfrontDocument,
-                     version: WorkfrontDocumentVersion) -> UploadPlan {
+                     version: WorkfrontDocumentVersion) throws(MappingError) -> UploadPlan {
         let displayName = document.name.isEmpty ? version.fileName : document.name
         var parameters = [
             "public_id": document.id,
@@ -25,7 +35,12 @@ public struct UploadPlanner: Sendable {
         if !settings.assetFolder.isEmpty {
             parameters["asset_folder"] = settings.assetFolder
         }
-        return UploadPlan(parameters: parameters, resourceType: "auto", fileName: version.fileName,
+        if !mapping.expressions.isEmpty {
+            let input = MappingInput.json(task: task, document: document)
+            parameters.merge(try mapping.evaluate(inputJSON: input)) { $1 }
+        }
+        let resourceType = parameters.removeValue(forKey: "resource_type") ?? "auto"
+        return UploadPlan(parameters: parameters, resourceType: resourceType, fileName: version.fileName,
                           contentType: MediaTypes.forExtension(version.ext ?? Self.extensionOf(version.fileName)))
     }
 

@@ -63,7 +63,7 @@ struct Components: Sendable {
                                         sessions: sessions, http: http)
         let uploader = CloudinaryUploader(account: account, http: http)
         let transfer = DocumentTransfer(workfront: workfront, uploader: uploader, chunkSize: settings.cloudinary.chunkSize)
-        let planner = UploadPlanner(settings: settings.cloudinary)
+        let planner = UploadPlanner(settings: settings.cloudinary, mapping: settings.mapping)
         let processor = TaskProcessor(workfront: workfront, transfer: transfer, planner: planner, settings: settings, logger: logger)
         return Components(settings: settings, workfront: workfront, uploader: uploader, processor: processor, planner: planner)
     }

@@ -77,7 +77,13 @@ enum OnceCommand {
                     Output.line("  document \(document.id): no current version, would fail")
                     continue
                 }
-                let plan = components.planner.plan(task: task, document: document, version: version)
+                let plan: UploadPlan
+                do {
+                    plan = try components.planner.plan(task: task, document: document, version: version)
+                } catch {
+                    Output.line("  \(version.fileName): would fail: \(error)")
+                    continue
+                }
                 let parameters = plan.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 Output.line("  \(version.fileName) (\(version.docSize.map { "\($0) bytes" } ?? "size unknown")): resource_type=\(plan.resourceType) \(parameters)")
             }
