@@ -50,6 +50,11 @@ struct BoundedPipeTests {
         try received.withUnsafeMutableBytes { bytes in
             while true {
                 let size = readSizes[turn % readSizes.count]
+                guard receivedCount + size <= bytes.count else {
+                    // More bytes than were written: stop, and release the writer.
+                    pipe.fail(LabeledError(label: "too many bytes"))
+                    break
+                }
                 let count = try pipe.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[receivedCount..<receivedCount + size]))
                 if count == 0 {
                     break

@@ -34,9 +34,11 @@ struct FakeTask {
     var name: String
     var status: String = "UPL"
     var documents: [FakeDocument] = []
+    /// Custom form values, keyed `DE:Field name`.
+    var custom: [String: Any] = [:]
 
     var json: [String: Any] {
-        ["ID": id, "name": name, "status": status, "projectID": "proj-1", "parameterValues": [:] as [String: Any],
+        ["ID": id, "name": name, "status": status, "projectID": "proj-1", "parameterValues": custom,
          "documents": documents.map(\.json)]
     }
 }
@@ -56,7 +58,8 @@ final class Tenant: @unchecked Sendable {
     var cloudinarySecretForClient = Tenant.apiSecret
     var configOverrides: [String: Any] = [:]
 
-    init(tasks: [FakeTask], auth: [String: Any] = [:], cloudinaryArguments: [String] = []) throws {
+    init(tasks: [FakeTask], auth: [String: Any] = [:], cloudinaryArguments: [String] = [],
+         projectCustom: [String: Any] = [:]) throws {
         directory = try Paths.temporaryDirectory("tenant")
         privateKeyPath = directory.appendingPathComponent("workfront-key.pem").path
         let publicKeyPath = directory.appendingPathComponent("workfront-pub.pem").path
@@ -71,7 +74,7 @@ final class Tenant: @unchecked Sendable {
         let scenario: [String: Any] = [
             "auth": authSection,
             "apiVersions": ["v19.0", "v20.0", "v21.0", "v22.0"],
-            "projects": [["ID": "proj-1", "name": "Spring Campaign", "parameterValues": [:] as [String: Any]]],
+            "projects": [["ID": "proj-1", "name": "Spring Campaign", "parameterValues": projectCustom]],
             "tasks": tasks.map(\.json),
         ]
         let scenarioPath = directory.appendingPathComponent("scenario.json")
