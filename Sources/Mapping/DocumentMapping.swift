@@ -4,7 +4,7 @@ import Foundation
 /// upload parameters.
 ///
 /// Each expression runs over `{task, project, document, version, custom}`
-/// (`custom` holds the task's and the project's custom form values by field
+/// (`custom` contains the task's and the project's custom form values by field
 /// name, without the `DE:` prefix; the task's win). An absent expression
 /// keeps the default behaviour.
 public struct DocumentMapping: Sendable, Equatable {
@@ -12,7 +12,7 @@ public struct DocumentMapping: Sendable, Equatable {
     public static let keys = ["assetFolder", "publicId", "displayName", "tags", "context", "metadata", "resourceType"]
 
     public var expressions: [String: JQExpression]
-    /// Extra Workfront task fields that discovery asks for (`DE:Campaign`,
+    /// Extra Workfront task fields that discovery requests (`DE:Campaign`,
     /// `project:ownerID`).
     public var fields: [String]
 

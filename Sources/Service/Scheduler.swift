@@ -54,8 +54,8 @@ public final class Scheduler: @unchecked Sendable {
         max(100, workers * 25)
     }
 
-    /// Starts the timers and signal handling and tells systemd the service is
-    /// ready. Returns at once; the work happens on the scheduler's queue.
+    /// Starts the timers and signal handling and notifies systemd that the service is
+    /// ready. Returns at once, because the work happens on the scheduler's queue.
     public func start() {
         queue.async { [self] in
             installSignalHandlers()
@@ -255,7 +255,7 @@ public final class Scheduler: @unchecked Sendable {
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             if let started = discoveryStarted, ContinuousClock.now - started > .seconds(1800) {
-                logger.error("Discovery has run for over 30 minutes, no longer answering the watchdog", [])
+                logger.error("Discovery has run for over 30 minutes, stopping watchdog pings so that systemd restarts the service", [])
                 return
             }
             notifier.watchdog()

@@ -5,7 +5,7 @@
 /// caller must do, so the rules can be tested without threads or timers.
 /// The scheduler keeps one instance on its serial queue.
 public struct SchedulerState: Sendable {
-    /// What to do when the poll timer fires.
+    /// The action for a poll timer tick.
     public enum TickAction: Equatable, Sendable {
         case startDiscovery(limit: Int)
         /// The previous discovery still runs, tasks are still queued, or the

@@ -1,7 +1,7 @@
 import Cloudinary
 import Workfront
 
-/// Why one document could not be moved, in words for the task's note.
+/// The reason one document could not be moved, in words for the task's note.
 public struct TransferError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
         /// The document could not be read from Workfront.

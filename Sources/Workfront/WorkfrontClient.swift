@@ -62,7 +62,7 @@ public final class WorkfrontClient: Sendable {
 
     // MARK: Tasks
 
-    /// The fields discovery asks for: the task, its project's name, and each
+    /// The fields discovery requests: the task, its project's name, and each
     /// document with its current version.
     public static let taskFields = ["ID", "name", "status", "projectID", "project:name",
                                     "documents", "documents:currentVersion"]

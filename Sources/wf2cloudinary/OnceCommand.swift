@@ -93,7 +93,7 @@ enum OnceCommand {
     }
 }
 
-/// What the commands print for a person: results on standard output,
+/// Command output for a person: results on standard output,
 /// problems on standard error.
 enum Output {
     static func line(_ text: String) {

@@ -17,7 +17,7 @@ private func read(_ pipe: BoundedPipe, size: Int) throws -> [UInt8] {
 @Suite("BoundedPipe")
 struct BoundedPipeTests {
     @Test func keepsOrderThroughSmallCapacity() throws {
-        let total = 3 * 1024 * 1024
+        let total = 2 * 1024 * 1024
         let expected = (0..<total).map(patternByte)
         let pipe = BoundedPipe(capacity: 7)
         let writeError = Shared<(any Error)?>(nil)
