@@ -4,13 +4,21 @@ import Foundation
 /// directory or the environment. They are never part of the configuration
 /// file, and `description` never shows them.
 public struct Credentials: Sendable, CustomStringConvertible {
-    /// How the service signs in to Workfront.
-    public enum WorkfrontLogin: Sendable {
+    /// How the service signs in to Workfront. Its description names the
+    /// method only, never a value.
+    public enum WorkfrontLogin: Sendable, CustomStringConvertible {
         /// Server-to-server OAuth: a JWT signed with the private key is
         /// exchanged for a session.
         case jwt(clientID: String, clientSecret: String, customerID: String, userID: String, privateKeyPEM: String)
         /// An API key sent with every call.
         case apiKey(String)
+
+        public var description: String {
+            switch self {
+            case .jwt: "Workfront JWT login (values hidden)"
+            case .apiKey: "Workfront API key (value hidden)"
+            }
+        }
     }
 
     /// `cloudinary://key:secret@cloud[?upload_prefix=...]`
@@ -58,6 +66,7 @@ public struct CredentialsLoader: Sendable {
     public func load() throws(ConfigurationErrors) -> Credentials {
         var errors: [ConfigurationError] = []
         var sources: [String: String] = [:]
+        var unreadable: Set<String> = []
 
         func value(_ name: Name) -> String? {
             do {
@@ -66,6 +75,7 @@ public struct CredentialsLoader: Sendable {
                 return text
             } catch {
                 errors.append(error)
+                unreadable.insert(name.file)
                 return nil
             }
         }
@@ -76,15 +86,16 @@ public struct CredentialsLoader: Sendable {
         }
         let jwtParts = [Self.clientID, Self.clientSecret, Self.customerID, Self.userID, Self.privateKey].map { ($0, value($0)) }
         let apiKey = value(Self.apiKey)
-        let present = jwtParts.filter { $0.1 != nil }
+        let present = jwtParts.filter { $0.1 != nil || unreadable.contains($0.0.file) }
         var login: Credentials.WorkfrontLogin?
-        if present.count == jwtParts.count {
-            let parts = jwtParts.map { $0.1! }
+        let values = jwtParts.compactMap(\.1)
+        if values.count == jwtParts.count {
+            let parts = values
             login = .jwt(clientID: parts[0], clientSecret: parts[1], customerID: parts[2], userID: parts[3], privateKeyPEM: parts[4])
         } else if let apiKey, present.isEmpty {
             login = .apiKey(apiKey)
         } else if !present.isEmpty {
-            for (name, found) in jwtParts where found == nil {
+            for (name, found) in jwtParts where found == nil && !unreadable.contains(name.file) {
                 errors.append(missing(name, why: "the Workfront JWT login needs all five workfront-* credentials"))
             }
         } else {
@@ -123,6 +134,9 @@ public struct CredentialsLoader: Sendable {
     }
 
     private func readFile(_ path: String, name: Name) throws(ConfigurationError) -> String {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigurationError(source: path, key: name.file, problem: "the file does not exist")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(source: path, key: name.file, problem: "cannot be read (check the file's permissions)")
         }

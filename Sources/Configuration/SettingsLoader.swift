@@ -99,8 +99,11 @@ public enum SettingsLoader {
             }
             do {
                 try EndpointPolicy.validate(url)
-                if let path = URLComponents(string: url)?.path, !path.isEmpty {
+                let components = URLComponents(string: url)
+                if let path = components?.path, !path.isEmpty {
                     reader.fail("workfront.url", "must be only the scheme and host (found the path \(path)); the API path is derived from workfront.apiVersion")
+                } else if components?.query != nil || components?.fragment != nil || components?.user != nil {
+                    reader.fail("workfront.url", "must be only the scheme and host, without a query, fragment or user name")
                 }
             } catch {
                 reader.fail("workfront.url", "\"\(url)\" \(error.description)")

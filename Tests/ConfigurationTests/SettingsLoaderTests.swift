@@ -258,9 +258,8 @@ struct SettingsLoaderTests {
         #expect(problem.problem.contains("/attask/api/v21.0"))
     }
 
-    /// Only a scheme and a host (and port) make a usable base: the API path
-    /// is appended to the URL as text, so a query or fragment would end up
-    /// in front of it.
+    /// Only a scheme, a host and a port make a usable base. The API path is
+    /// appended to the URL as text, so a query or fragment would precede it.
     @Test func urlWithQueryOrFragment() throws {
         for url in ["https://acme.my.workfront.com?tenant=1", "https://acme.my.workfront.com#top"] {
             let found = problems(#"{ workfront: { url: "\#(url)" } }"#)

@@ -134,7 +134,7 @@ struct BoundedPipeTests {
             try? write(Array(repeating: 0xAB, count: 8), to: pipe)
         }
 
-        // Seven bytes fit; the eighth waits for room.
+        // Seven bytes fit, and the eighth waits for room.
         #expect(!writer.join(timeout: 0.2))
         #expect(try read(pipe, size: 1) == [0xAB])
         #expect(writer.join(timeout: 5))

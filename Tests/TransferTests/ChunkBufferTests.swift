@@ -3,7 +3,7 @@ import HTTP
 import Testing
 @testable import Transfer
 
-/// A finished pipe holding `bytes`, with room for all of them.
+/// Returns a finished pipe that contains `bytes`, with room for all of them.
 private func filledPipe(_ bytes: [UInt8]) throws -> BoundedPipe {
     let pipe = BoundedPipe(capacity: max(bytes.count, 1))
     try bytes.withUnsafeBytes { try pipe.write($0) }

@@ -45,13 +45,13 @@ struct LabeledError: Error, Equatable {
     var label: String
 }
 
-/// Byte `index` of the test data. The pattern does not repeat within a few
-/// MB, so a lost, repeated or reordered piece changes the bytes.
+/// Returns byte `index` of the test data. The pattern repeats only every
+/// 8 MiB, so data shifted by a lost or repeated piece no longer matches it.
 func patternByte(_ index: Int) -> UInt8 {
-    UInt8(truncatingIfNeeded: (index &* 2_654_435_761) >> 7 ^ index >> 16)
+    UInt8(truncatingIfNeeded: (index &* 2_654_435_761) >> 7 ^ index >> 15)
 }
 
-/// The first index where `actual` and `expected` differ, or nil when they are equal.
+/// Returns the first index where `actual` and `expected` differ, or nil when they are equal.
 func firstDifference(_ actual: [UInt8], _ expected: [UInt8]) -> Int? {
     for index in 0..<min(actual.count, expected.count) where actual[index] != expected[index] {
         return index

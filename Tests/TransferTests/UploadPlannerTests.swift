@@ -4,8 +4,8 @@ import Testing
 @testable import Transfer
 @testable import Workfront
 
-/// The `cloudinary` settings of a configuration file with only this section
-/// and the Workfront URL.
+/// Parses a configuration file with only the Workfront URL and this
+/// `cloudinary` section, and returns the Cloudinary settings.
 private func cloudinarySettings(_ section: String) throws -> Settings.Cloudinary {
     let text = #"{ workfront: { url: "https://acme.my.workfront.com" }, cloudinary: \#(section) }"#
     return try SettingsLoader.parse(Data(text.utf8), source: "test.json5").cloudinary
