@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 PYTHON ?= python3
-BUILD_DEPS := libcurl4-openssl-dev libssl-dev libsystemd-dev libjq-dev pkg-config openssl
+BUILD_DEPS := libcurl4-openssl-dev libssl-dev libsystemd-dev libjq-dev libsqlite3-dev pkg-config openssl
 DEMO_DEPS := ffmpeg imagemagick ghostscript
 
 .PHONY: all build release test test-fakes test-swift demo deps demo-deps clean

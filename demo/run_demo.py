@@ -159,7 +159,8 @@ def run(arguments):
         config = write_config(folder, workfront.url)
         environment = make_environment(folder, private_key, cloudinary.url)
         heading("3. wf2cloudinary once")
-        command = [str(binary), "once", "--config", str(config)] + (["--verbose"] if arguments.verbose else [])
+        command = [str(binary), "once", "--config", str(config), "--state-dir", str(folder / "state")]
+        command += ["--verbose"] if arguments.verbose else []
         print("  $ " + shlex.join(command))
         print(f"  (config file {config}; credentials in the environment)\n")
         completed = run_binary(command, environment)

@@ -26,7 +26,7 @@ public struct UploadResult: Sendable, Decodable, Equatable {
     /// happens with `overwrite=false`.
     public var existing: Bool
 
-    /// Creates a result, for tests and fakes.
+    /// Creates a result, for tests and for uploads remembered in the journal.
     public init(
         publicID: String,
         version: Int,

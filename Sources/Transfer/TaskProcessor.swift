@@ -2,7 +2,9 @@ import Configuration
 import Foundation
 import HTTP
 import Logging
+import UploadJournal
 import Workfront
+import Cloudinary
 
 /// Moves every document of one task and reports the outcome on the task.
 public struct TaskProcessor: Sendable {
@@ -11,18 +13,21 @@ public struct TaskProcessor: Sendable {
     let planner: UploadPlanner
     let settings: Settings
     let logger: Logger
+    /// Remembers confirmed uploads; nil runs without one (dry runs, tests).
+    let journal: UploadJournal?
     /// Attempts per document for failures that may pass.
     var attempts = 3
     /// Seconds before the second attempt; doubled for each later one.
     var firstRetryDelay = 1.0
 
     public init(workfront: WorkfrontClient, transfer: DocumentTransfer, planner: UploadPlanner,
-                settings: Settings, logger: Logger) {
+                settings: Settings, logger: Logger, journal: UploadJournal? = nil) {
         self.workfront = workfront
         self.transfer = transfer
         self.planner = planner
         self.settings = settings
         self.logger = logger
+        self.journal = journal
     }
 
     /// Processes `task`. `shouldStop` is checked between documents: once it
@@ -61,11 +66,15 @@ public struct TaskProcessor: Sendable {
             log.error("Document failed", Self.fields(failure))
             return DocumentOutcome(document: document, error: failure)
         }
+        if let resumed = resumeFromJournal(document, version: version, plan: plan, log: log) {
+            return resumed
+        }
         var attempt = 1
         while true {
             let started = ContinuousClock.now
             do {
                 let outcome = try transfer.run(document, plan: plan, cancellation: cancellation)
+                remember(outcome, task: task, document: document, version: version, log: log)
                 try writeBack(outcome.result.secureURL, publicID: outcome.result.publicID, to: document)
                 log.info("Document uploaded", [
                     ("PUBLIC_ID", outcome.result.publicID), ("SECURE_URL", outcome.result.secureURL),
@@ -84,6 +93,51 @@ public struct TaskProcessor: Sendable {
                 Thread.sleep(forTimeInterval: firstRetryDelay * Double(1 << (attempt - 1)))
                 attempt += 1
             }
+        }
+    }
+
+    /// Finishes a document whose current version Cloudinary already
+    /// confirmed (a retry, or a restart after a crash between the upload and
+    /// the write-back) with the write-back alone. Returns nil when the
+    /// journal has no record of this version under the planned public ID.
+    private func resumeFromJournal(_ document: WorkfrontDocument, version: WorkfrontDocumentVersion, plan: UploadPlan,
+                                   log: Logger) -> DocumentOutcome? {
+        guard let journal else { return nil }
+        let record: UploadRecord?
+        do {
+            record = try journal.lookup(documentID: document.id, versionID: version.id)
+        } catch {
+            log.warning("Journal lookup failed, uploading again", [("ERROR", error.message)])
+            return nil
+        }
+        guard let record, record.publicID == plan.parameters["public_id"] else { return nil }
+        do {
+            try writeBack(record.secureURL, publicID: record.publicID, to: document)
+        } catch {
+            log.log(error.isTransient ? .warning : .error, "Document failed", Self.fields(error))
+            return DocumentOutcome(document: document, error: error)
+        }
+        log.info("Document already uploaded, address written back", [
+            ("PUBLIC_ID", record.publicID), ("SECURE_URL", record.secureURL), ("BYTES", String(record.bytes)),
+        ])
+        let result = UploadResult(publicID: record.publicID, version: record.cloudinaryVersion, secureURL: record.secureURL,
+                                  bytes: record.bytes, etag: record.md5, resourceType: plan.resourceType)
+        return DocumentOutcome(document: document, transfer: TransferOutcome(result: result, bytes: record.bytes, md5: record.md5, chunks: 0))
+    }
+
+    /// Records a confirmed upload before the write-back. A failure to record
+    /// is logged and the run carries on: the only cost is a second upload of
+    /// the same bytes should the write-back fail too.
+    private func remember(_ outcome: TransferOutcome, task: WorkfrontTask, document: WorkfrontDocument,
+                          version: WorkfrontDocumentVersion, log: Logger) {
+        guard let journal else { return }
+        do {
+            try journal.record(UploadRecord(
+                documentID: document.id, versionID: version.id, taskID: task.id, publicID: outcome.result.publicID,
+                cloudinaryVersion: outcome.result.version, secureURL: outcome.result.secureURL,
+                bytes: outcome.bytes, md5: outcome.md5))
+        } catch {
+            log.warning("Journal write failed, carrying on", [("ERROR", error.message)])
         }
     }
 

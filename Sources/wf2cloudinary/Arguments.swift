@@ -10,6 +10,8 @@ struct Arguments {
     var configPath: String
     var dryRun = false
     var verbose = false
+    /// Where the upload journal lives; nil for `$STATE_DIRECTORY` or the default.
+    var stateDirectory: String?
 
     static let usage = """
         Usage: wf2cloudinary COMMAND [OPTIONS]
@@ -23,6 +25,8 @@ struct Arguments {
 
         Options:
           --config PATH    configuration file (default: /etc/wf2cloudinary/wf2cloudinary.json5)
+          --state-dir DIR  folder of the upload journal (default: $STATE_DIRECTORY,
+                           else /var/lib/wf2cloudinary)
           --dry-run        with once: print what would be uploaded, change nothing
           --verbose        log debug events too
           --version        print the version and exit
@@ -48,6 +52,7 @@ struct Arguments {
         var configPath = defaultConfig
         var dryRun = false
         var verbose = false
+        var stateDirectory: String?
         var index = 0
         while index < words.count {
             let word = words[index]
@@ -64,6 +69,13 @@ struct Arguments {
                     throw UsageError(message: "--config needs a file path")
                 }
                 configPath = words[index]
+
+            case "--state-dir":
+                index += 1
+                guard index < words.count, !words[index].isEmpty else {
+                    throw UsageError(message: "--state-dir needs a folder path")
+                }
+                stateDirectory = words[index]
 
             case "--dry-run":
                 dryRun = true
@@ -90,6 +102,7 @@ struct Arguments {
         if dryRun && command != .once {
             throw UsageError(message: "--dry-run works only with once")
         }
-        return .run(Arguments(command: command, configPath: configPath, dryRun: dryRun, verbose: verbose))
+        return .run(Arguments(command: command, configPath: configPath, dryRun: dryRun, verbose: verbose,
+                              stateDirectory: stateDirectory))
     }
 }

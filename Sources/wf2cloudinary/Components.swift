@@ -1,9 +1,11 @@
+import Foundation
 import Cloudinary
 import Configuration
 import Crypto
 import HTTP
 import Logging
 import Transfer
+import UploadJournal
 import Workfront
 
 /// Everything a pass needs, built from one configuration and one set of
@@ -17,7 +19,8 @@ struct Components: Sendable {
 
     /// Loads and checks the configuration file and the credentials. Throws
     /// `ConfigurationErrors` naming every problem found.
-    static func load(configPath: String, logger: Logger, http: HTTPClient) throws(ConfigurationErrors) -> Components {
+    static func load(configPath: String, stateDirectory: String?, logger: Logger,
+                     http: HTTPClient) throws(ConfigurationErrors) -> Components {
         var errors: [ConfigurationError] = []
         var settings: Settings?
         var credentials: Credentials?
@@ -54,7 +57,20 @@ struct Components: Sendable {
                 }
             }
         }
-        guard errors.isEmpty, let settings, let account, let login else {
+        let directory = stateDirectory ?? Self.defaultStateDirectory()
+        var journal: UploadJournal?
+        do {
+            let (opened, movedAside) = try UploadJournal.open(directory: directory)
+            journal = opened
+            if let movedAside {
+                logger.warning("The upload journal was unreadable and was moved aside; starting a new one",
+                               [("JOURNAL", opened.path), ("MOVED_TO", movedAside)])
+            }
+        } catch {
+            errors.append(ConfigurationError(source: directory, key: "state directory",
+                                             problem: "\(error.message); pass a writable folder with --state-dir"))
+        }
+        guard errors.isEmpty, let settings, let account, let login, let journal else {
             throw ConfigurationErrors(errors: errors)
         }
 
@@ -64,7 +80,15 @@ struct Components: Sendable {
         let uploader = CloudinaryUploader(account: account, http: http)
         let transfer = DocumentTransfer(workfront: workfront, uploader: uploader, chunkSize: settings.cloudinary.chunkSize)
         let planner = UploadPlanner(settings: settings.cloudinary, mapping: settings.mapping)
-        let processor = TaskProcessor(workfront: workfront, transfer: transfer, planner: planner, settings: settings, logger: logger)
+        let processor = TaskProcessor(workfront: workfront, transfer: transfer, planner: planner, settings: settings, logger: logger,
+                                      journal: journal)
         return Components(settings: settings, workfront: workfront, uploader: uploader, processor: processor, planner: planner)
+    }
+
+    /// `$STATE_DIRECTORY` (systemd's `StateDirectory=`, the first of several),
+    /// else `/var/lib/wf2cloudinary`.
+    static func defaultStateDirectory() -> String {
+        let fromSystemd = ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first
+        return fromSystemd.map(String.init) ?? "/var/lib/wf2cloudinary"
     }
 }

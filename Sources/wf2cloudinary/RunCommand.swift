@@ -8,10 +8,13 @@ import Transfer
 
 /// `wf2cloudinary run`: the service that the systemd unit starts.
 enum RunCommand {
-    static func run(_ components: Components, configPath: String, logger: Logger, http: HTTPClient) -> Never {
+    static func run(_ components: Components, arguments: Arguments, logger: Logger, http: HTTPClient) -> Never {
         let notifier = ServiceNotifier()
+        let configPath = arguments.configPath
+        let stateDirectory = arguments.stateDirectory
         let load: @Sendable () throws -> ServiceWork = {
-            work(from: try Components.load(configPath: configPath, logger: logger, http: http), configPath: configPath, logger: logger)
+            let reloaded = try Components.load(configPath: configPath, stateDirectory: stateDirectory, logger: logger, http: http)
+            return work(from: reloaded, configPath: configPath, logger: logger)
         }
         let scheduler = Scheduler(initial: work(from: components, configPath: configPath, logger: logger),
                                   load: load, notifier: notifier, logger: logger)

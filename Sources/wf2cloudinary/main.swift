@@ -33,7 +33,8 @@ func main() -> ExitCode {
     let http = HTTPClient()
     let components: Components
     do {
-        components = try Components.load(configPath: arguments.configPath, logger: logger, http: http)
+        components = try Components.load(configPath: arguments.configPath, stateDirectory: arguments.stateDirectory,
+                                         logger: logger, http: http)
     } catch {
         Output.error("configuration is not valid:\n\(error.description)")
         return .usageOrConfiguration
@@ -47,7 +48,7 @@ func main() -> ExitCode {
         return OnceCommand.run(components, dryRun: arguments.dryRun, logger: logger)
 
     case .run:
-        RunCommand.run(components, configPath: arguments.configPath, logger: logger, http: http)
+        RunCommand.run(components, arguments: arguments, logger: logger, http: http)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Testing
 
 /// `wf2cloudinary once` against the fake Workfront and the fake Cloudinary,
@@ -177,5 +178,32 @@ struct OnePassTests {
         #expect(result.status == 3, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("refused the login"))
         #expect(!result.stderr.contains("client-secret-abc"))
+    }
+}
+
+/// A second pass after a crash between Cloudinary's answer and the Workfront
+/// write-back must not upload the same version again.
+@Suite("journal through the fakes")
+struct JournalThroughFakesTests {
+    @Test func recordedVersionIsNotUploadedTwice() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "journal-task", name: "Journal", documents: [
+                FakeDocument(id: "journal-doc", name: "Doc", fileName: "doc.jpg", size: 20_000),
+            ]),
+        ], auth: ["apiKey": "test-api-key"])
+        #expect(try tenant.run(["once"]).status == 0)
+        // Put the task back in its trigger status, as after a crash that
+        // happened before the task's outcome reached Workfront.
+        let reset = try HTTPClient().perform(HTTPRequest(
+            method: "PUT", url: tenant.workfront.baseURL + "/attask/api/v21.0/task/journal-task?status=UPL&apiKey=test-api-key",
+            body: .bytes([])))
+        #expect(reset.status == 200)
+        #expect(try tenant.taskStatus("journal-task") == "UPL")
+        let second = try tenant.run(["once"])
+        #expect(second.status == 0, "stderr: \(second.stderr)")
+        #expect(second.stderr.contains("Document already uploaded"))
+        let asset = try #require(try tenant.cloudinaryAssets()["journal-doc"])
+        #expect((asset["upload_count"] as? NSNumber)?.intValue == 1)
+        #expect(try tenant.taskStatus("journal-task") == "CPL")
     }
 }

@@ -122,9 +122,15 @@ final class Tenant: @unchecked Sendable {
         return environment
     }
 
-    /// Runs `wf2cloudinary <arguments> --config <file>`.
+    /// The upload journal's folder, private to this tenant.
+    var stateDirectory: String {
+        directory.appendingPathComponent("state").path
+    }
+
+    /// Runs `wf2cloudinary <arguments> --config <file> --state-dir <folder>`.
     func run(_ arguments: [String]) throws -> CommandResult {
-        try Command.run(Paths.binary, arguments + ["--config", try writeConfig()], environment: environment)
+        try Command.run(Paths.binary, arguments + ["--config", try writeConfig(), "--state-dir", stateDirectory],
+                        environment: environment)
     }
 
     // MARK: What the fakes recorded

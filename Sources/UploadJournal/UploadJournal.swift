@@ -1,0 +1,162 @@
+import CSQLite
+import Foundation
+import Synchronization
+
+/// One document version that Cloudinary confirmed.
+public struct UploadRecord: Sendable, Equatable {
+    public var documentID: String
+    public var versionID: String
+    public var taskID: String
+    public var publicID: String
+    public var cloudinaryVersion: Int
+    public var secureURL: String
+    public var bytes: Int64
+    public var md5: String
+
+    public init(documentID: String, versionID: String, taskID: String, publicID: String, cloudinaryVersion: Int,
+                secureURL: String, bytes: Int64, md5: String) {
+        self.documentID = documentID
+        self.versionID = versionID
+        self.taskID = taskID
+        self.publicID = publicID
+        self.cloudinaryVersion = cloudinaryVersion
+        self.secureURL = secureURL
+        self.bytes = bytes
+        self.md5 = md5
+    }
+}
+
+/// A journal that cannot be opened or written.
+public struct JournalError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+
+    public var description: String { message }
+}
+
+/// The record of uploaded document versions, an SQLite database in WAL mode
+/// in the state directory.
+///
+/// A version is recorded after Cloudinary confirms it and before the
+/// Workfront write-back, so a retry or a restart after a crash skips the
+/// upload and finishes only the write-back.
+public final class UploadJournal: Sendable {
+    public static let fileName = "journal.sqlite3"
+
+    private let connection: Mutex<OpaquePointer>
+    public let path: String
+
+    /// Opens or creates the journal in `directory`. A file that is not a
+    /// readable SQLite database is renamed to `journal.sqlite3.corrupt-<time>`
+    /// and a new journal is started; `movedAside` then names the old file.
+    public static func open(directory: String) throws(JournalError) -> (UploadJournal, movedAside: String?) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw JournalError(message: "cannot create the state directory \(directory): \(error.localizedDescription)")
+        }
+        let path = "\(directory)/\(fileName)"
+        do {
+            return (try UploadJournal(path: path), nil)
+        } catch let error where error.isCorruption {
+            let aside = "\(path).corrupt-\(Int(Date().timeIntervalSince1970))"
+            do {
+                try FileManager.default.moveItem(atPath: path, toPath: aside)
+                try? FileManager.default.removeItem(atPath: path + "-wal")
+                try? FileManager.default.removeItem(atPath: path + "-shm")
+            } catch {
+                throw JournalError(message: "the journal \(path) is corrupt and could not be moved aside: \(error.localizedDescription)")
+            }
+            do {
+                return (try UploadJournal(path: path), aside)
+            } catch {
+                throw JournalError(message: error.message)
+            }
+        } catch {
+            throw JournalError(message: error.message)
+        }
+    }
+
+    private init(path: String) throws(OpenFailure) {
+        self.path = path
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(handle)
+            throw OpenFailure(message: "cannot open the journal \(path): \(message)", isCorruption: false)
+        }
+        sqlite3_busy_timeout(handle, 5000)
+        let setup = """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            CREATE TABLE IF NOT EXISTS uploads (
+                document_id TEXT NOT NULL, version_id TEXT NOT NULL, task_id TEXT NOT NULL,
+                public_id TEXT NOT NULL, cloudinary_version INTEGER NOT NULL, secure_url TEXT NOT NULL,
+                bytes INTEGER NOT NULL, md5 TEXT NOT NULL, uploaded_at TEXT NOT NULL,
+                PRIMARY KEY (document_id, version_id));
+            """
+        let code = sqlite3_exec(handle, setup, nil, nil, nil)
+        guard code == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(handle))
+            sqlite3_close(handle)
+            throw OpenFailure(message: "cannot open the journal \(path): \(message)",
+                              isCorruption: code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+        }
+        connection = Mutex(handle)
+    }
+
+    deinit {
+        connection.withLock { _ = sqlite3_close($0) }
+    }
+
+    /// The record of this document version, or nil when it was never uploaded.
+    public func lookup(documentID: String, versionID: String) throws(JournalError) -> UploadRecord? {
+        try withStatement("""
+            SELECT task_id, public_id, cloudinary_version, secure_url, bytes, md5
+            FROM uploads WHERE document_id = ?1 AND version_id = ?2
+            """, bind: [documentID, versionID]) { statement in
+            guard sqlite3_step(statement) == SQLITE_ROW else { return nil }
+            return UploadRecord(documentID: documentID, versionID: versionID, taskID: Self.text(statement, 0),
+                                publicID: Self.text(statement, 1), cloudinaryVersion: Int(sqlite3_column_int64(statement, 2)),
+                                secureURL: Self.text(statement, 3), bytes: sqlite3_column_int64(statement, 4),
+                                md5: Self.text(statement, 5))
+        }
+    }
+
+    /// Records a confirmed upload, replacing an older record of the same version.
+    public func record(_ upload: UploadRecord) throws(JournalError) {
+        let now = ISO8601DateFormatter().string(from: Date())
+        try withStatement("""
+            INSERT OR REPLACE INTO uploads VALUES (?1, ?2, ?3, ?4, \(upload.cloudinaryVersion), ?5, \(upload.bytes), ?6, ?7)
+            """, bind: [upload.documentID, upload.versionID, upload.taskID, upload.publicID, upload.secureURL, upload.md5, now]) { statement throws(JournalError) in
+            guard sqlite3_step(statement) == SQLITE_DONE else {
+                throw JournalError(message: "cannot write to the journal \(path): \(String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))")
+            }
+        }
+    }
+
+    private func withStatement<Result: Sendable>(_ sql: String, bind values: [String],
+                                       _ body: (OpaquePointer) throws(JournalError) -> Result) throws(JournalError) -> Result {
+        try connection.withLock { (handle: inout OpaquePointer) throws(JournalError) -> Result in
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+                throw JournalError(message: "cannot read the journal \(path): \(String(cString: sqlite3_errmsg(handle)))")
+            }
+            defer { sqlite3_finalize(statement) }
+            for (index, value) in values.enumerated() {
+                _ = wf2c_bind_text(statement, Int32(index + 1), value)
+            }
+            return try body(statement)
+        }
+    }
+
+    private static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
+        sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+    }
+}
+
+private struct OpenFailure: Error {
+    var message: String
+    var isCorruption: Bool
+}
