@@ -20,7 +20,7 @@ release: deps
 
 deps:
 	@scripts/install-packages $(BUILD_DEPS)
-	@$(PYTHON) -c 'import cloudinary' 2>/dev/null || $(PYTHON) -m pip install --quiet cloudinary
+	@$(PYTHON) -c 'import cloudinary, prometheus_client' 2>/dev/null || $(PYTHON) -m pip install --quiet cloudinary prometheus-client
 
 demo-deps: deps
 	@scripts/install-packages $(DEMO_DEPS)

@@ -27,8 +27,9 @@ let package = Package(
         .target(name: "Workfront", dependencies: ["HTTP", "Crypto", "Logging"]),
         .target(name: "Cloudinary", dependencies: ["HTTP", "Crypto"]),
         .target(name: "Transfer", dependencies: ["Workfront", "Cloudinary", "Configuration", "Logging", "HTTP", "Crypto", "Mapping", "UploadJournal"]),
-        .target(name: "Service", dependencies: ["Transfer", "Workfront", "HTTP", "Logging", "Systemd"]),
-        .executableTarget(name: "wf2cloudinary", dependencies: ["Service", "UploadJournal", "Transfer", "Configuration", "Logging", "Systemd", "Cloudinary", "Crypto", "Workfront", "HTTP"]),
+        .target(name: "Metrics", dependencies: ["Transfer"]),
+        .target(name: "Service", dependencies: ["Metrics", "Transfer", "Workfront", "HTTP", "Logging", "Systemd"]),
+        .executableTarget(name: "wf2cloudinary", dependencies: ["Service", "Metrics", "UploadJournal", "Transfer", "Configuration", "Logging", "Systemd", "Cloudinary", "Crypto", "Workfront", "HTTP"]),
 
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "UploadJournalTests", dependencies: ["UploadJournal"]),
@@ -37,6 +38,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "HTTP"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Systemd"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Transfer", "Workfront", "Cloudinary"]),
         .testTarget(name: "IntegrationTests", dependencies: ["HTTP", "Crypto"]),
     ]
 )

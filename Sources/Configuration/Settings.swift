@@ -48,6 +48,9 @@ public struct Settings: Sendable, Equatable {
     public var writeBack: WriteBack
     /// Seconds transfers in flight get to finish after SIGTERM.
     public var shutdownGrace: Int
+    /// Where the Prometheus metrics file goes (node_exporter's textfile
+    /// collector folder), or nil for none.
+    public var metricsFile: String?
     /// jq expressions for upload parameters, and extra fields to fetch.
     public var mapping: DocumentMapping
 }

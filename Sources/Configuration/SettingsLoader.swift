@@ -45,13 +45,14 @@ public enum SettingsLoader {
 
     private static func read(_ top: [String: JSONValue], _ reader: ConfigReader) -> Settings {
         reader.rejectUnknownKeys(top, path: nil,
-                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown", "mapping"])
+                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown", "mapping", "metrics"])
         let workfront = readWorkfront(reader.section(top, "workfront", path: "workfront", known: ["url", "apiVersion", "pageSize"]), reader)
         let statuses = readStatuses(reader.section(top, "statuses", path: "statuses", known: ["trigger", "done", "failed", "inProgress"]), reader)
         let poll = reader.section(top, "poll", path: "poll", known: ["interval"])
         let cloudinary = reader.section(top, "cloudinary", path: "cloudinary", known: ["assetFolder", "chunkSize", "overwrite"])
         let writeBack = reader.section(top, "writeBack", path: "writeBack", known: ["urlField", "publicIdField"])
         let shutdown = reader.section(top, "shutdown", path: "shutdown", known: ["grace"])
+        let metrics = reader.section(top, "metrics", path: "metrics", known: ["file"])
         let mapping = reader.section(top, "mapping", path: "mapping", known: Set(DocumentMapping.keys + ["fields"]))
 
         return Settings(
@@ -70,6 +71,7 @@ public enum SettingsLoader {
                 urlField: reader.nonEmptyString(writeBack, "urlField", path: "writeBack.urlField", default: "description"),
                 publicIdField: reader.string(writeBack, "publicIdField", path: "writeBack.publicIdField", default: nil)),
             shutdownGrace: reader.integer(shutdown, "grace", path: "shutdown.grace", default: 30, range: 0...3600),
+            metricsFile: reader.string(metrics, "file", path: "metrics.file", default: nil),
             mapping: readMapping(mapping, reader))
     }
 

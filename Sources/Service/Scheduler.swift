@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Logging
+import Metrics
 import Systemd
 import Transfer
 import Workfront
@@ -20,6 +21,7 @@ public final class Scheduler: @unchecked Sendable {
     private let logger: Logger
     private let cancellation = HTTPCancellation()
     private let exit: @Sendable (Int32) -> Never
+    private let metrics: ServiceMetrics?
 
     private var work: ServiceWork
     private var state: SchedulerState
@@ -33,13 +35,17 @@ public final class Scheduler: @unchecked Sendable {
     private var lastPoll: PollTotals?
     private var currentPoll = PollTotals()
     private var statusNote: String?
+    /// The last metrics write error logged, so a lasting problem is logged once.
+    private var metricsError: String?
 
     /// - Parameters:
     ///   - load: builds the work from the configuration; called at start and
     ///     on every SIGHUP.
     ///   - exit: ends the process; tests replace it.
     public init(initial: ServiceWork, load: @escaping @Sendable () throws -> ServiceWork, notifier: ServiceNotifier,
-                logger: Logger, exit: @escaping @Sendable (Int32) -> Never = { Foundation.exit($0) }) {
+                logger: Logger, metrics: ServiceMetrics? = nil,
+                exit: @escaping @Sendable (Int32) -> Never = { Foundation.exit($0) }) {
+        self.metrics = metrics
         self.work = initial
         self.load = load
         self.notifier = notifier
@@ -99,6 +105,7 @@ public final class Scheduler: @unchecked Sendable {
             for id in queued {
                 waiting[id] = byID[id]
             }
+            metrics?.pollSucceeded()
             currentPoll.tasks = queued.count
             currentPoll.documents = queued.reduce(0) { $0 + (byID[$1]?.documents.count ?? 0) }
             logger.info("Poll finished", [("TASKS_FOUND", String(tasks.count)), ("TASKS_QUEUED", String(queued.count)),
@@ -146,6 +153,7 @@ public final class Scheduler: @unchecked Sendable {
 
     private func transferFinished(_ outcome: TaskOutcome) {
         documentsInFlight[outcome.taskID] = nil
+        metrics?.taskFinished(outcome)
         state.transferFinished(outcome.taskID, deferred: outcome.state == .deferred || outcome.state == .abandoned)
         switch outcome.state {
         case .done: currentPoll.done += 1
@@ -164,6 +172,15 @@ public final class Scheduler: @unchecked Sendable {
     }
 
     private func updateStatus() {
+        if let metrics {
+            metrics.setQueue(depth: state.queue.count, inFlight: state.inFlight.count)
+            let error = metrics.write().map { "\($0)" }
+            if let error, error != metricsError {
+                logger.warning("Metrics file could not be written, retrying at the next change",
+                               [("METRICS_FILE", metrics.path), ("ERROR", error)])
+            }
+            metricsError = error
+        }
         guard !state.stopping else { return }
         if state.inFlight.isEmpty && state.queue.isEmpty {
             let seconds = max(0, Int((nextPoll - .now).components.seconds))

@@ -5,6 +5,8 @@ public struct DocumentOutcome: Sendable {
     public var document: WorkfrontDocument
     public var transfer: TransferOutcome?
     public var error: TransferError?
+    /// Seconds the successful attempt took, download and upload together.
+    public var seconds: Double?
 
     public var succeeded: Bool { error == nil }
 }

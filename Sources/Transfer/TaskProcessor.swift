@@ -81,7 +81,8 @@ public struct TaskProcessor: Sendable {
                     ("BYTES", String(outcome.bytes)), ("MD5", outcome.md5), ("CHUNKS", String(outcome.chunks)),
                     ("DURATION_MS", String(Self.milliseconds(since: started))), ("FILE_NAME", version.fileName),
                 ])
-                return DocumentOutcome(document: document, transfer: outcome)
+                let seconds = Double(Self.milliseconds(since: started)) / 1000
+                return DocumentOutcome(document: document, transfer: outcome, seconds: seconds)
             } catch {
                 guard error.isTransient, attempt < attempts, !(cancellation?.isCancelled ?? false) else {
                     let level: LogLevel = error.isTransient ? .warning : .error

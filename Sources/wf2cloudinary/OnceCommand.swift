@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Logging
+import Metrics
 import Transfer
 import Workfront
 
@@ -27,11 +28,24 @@ enum OnceCommand {
             return .taskFailed
         }
         printSummary(summary)
+        writeMetrics(summary, components: components, logger: logger)
         if let reason = summary.credentialsRejected {
             Output.error("Cloudinary refused the credentials: \(reason)\nCheck the cloudinary-url credential; no task was changed.")
             return .credentialsRejected
         }
         return summary.count(.done) == summary.tasks.count ? .success : .taskFailed
+    }
+
+    private static func writeMetrics(_ summary: RunSummary, components: Components, logger: Logger) {
+        guard let path = components.settings.metricsFile else { return }
+        let metrics = ServiceMetrics(path: path)
+        metrics.pollSucceeded()
+        for task in summary.tasks {
+            metrics.taskFinished(task)
+        }
+        if let error = metrics.write() {
+            logger.warning("Metrics file could not be written", [("METRICS_FILE", path), ("ERROR", "\(error)")])
+        }
     }
 
     private static func report(signInError error: WorkfrontError) -> ExitCode {

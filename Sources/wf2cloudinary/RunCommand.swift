@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import HTTP
 import Logging
+import Metrics
 import Service
 import Systemd
 import Transfer
@@ -16,8 +17,11 @@ enum RunCommand {
             let reloaded = try Components.load(configPath: configPath, stateDirectory: stateDirectory, logger: logger, http: http)
             return work(from: reloaded, configPath: configPath, logger: logger)
         }
+        // NOTE: the metrics file path is read once at start; a reload that
+        // changes metrics.file takes effect at the next restart.
+        let metrics = components.settings.metricsFile.map { ServiceMetrics(path: $0) }
         let scheduler = Scheduler(initial: work(from: components, configPath: configPath, logger: logger),
-                                  load: load, notifier: notifier, logger: logger)
+                                  load: load, notifier: notifier, logger: logger, metrics: metrics)
         scheduler.start()
         dispatchMain()
     }
