@@ -136,6 +136,26 @@ public final class UploadJournal: Sendable {
         }
     }
 
+    /// Every recorded upload, oldest first, optionally of one task and
+    /// since an ISO 8601 time (`2026-12-01` or `2026-12-01T08:00:00Z`).
+    public func history(taskID: String? = nil, since: String? = nil) throws(JournalError) -> [(record: UploadRecord, uploadedAt: String)] {
+        try withStatement("""
+            SELECT document_id, version_id, task_id, public_id, cloudinary_version, secure_url, bytes, md5, uploaded_at
+            FROM uploads WHERE (?1 = '' OR task_id = ?1) AND (?2 = '' OR uploaded_at >= ?2)
+            ORDER BY uploaded_at, document_id
+            """, bind: [taskID ?? "", since ?? ""]) { statement in
+            var rows: [(record: UploadRecord, uploadedAt: String)] = []
+            while sqlite3_step(statement) == SQLITE_ROW {
+                let record = UploadRecord(
+                    documentID: Self.text(statement, 0), versionID: Self.text(statement, 1), taskID: Self.text(statement, 2),
+                    publicID: Self.text(statement, 3), cloudinaryVersion: Int(sqlite3_column_int64(statement, 4)),
+                    secureURL: Self.text(statement, 5), bytes: sqlite3_column_int64(statement, 6), md5: Self.text(statement, 7))
+                rows.append((record, Self.text(statement, 8)))
+            }
+            return rows
+        }
+    }
+
     private func withStatement<Result: Sendable>(_ sql: String, bind values: [String],
                                        _ body: (OpaquePointer) throws(JournalError) -> Result) throws(JournalError) -> Result {
         try connection.withLock { (handle: inout OpaquePointer) throws(JournalError) -> Result in

@@ -4,6 +4,7 @@ struct Arguments {
         case run
         case once
         case checkConfig = "check-config"
+        case history
     }
 
     var command: Command
@@ -12,6 +13,9 @@ struct Arguments {
     var verbose = false
     /// Where the upload journal lives; nil for `$STATE_DIRECTORY` or the default.
     var stateDirectory: String?
+    /// `history` filters.
+    var taskID: String?
+    var since: String?
 
     static let usage = """
         Usage: wf2cloudinary COMMAND [OPTIONS]
@@ -22,6 +26,7 @@ struct Arguments {
           run              run as a service: poll Workfront every poll.interval seconds
           once             one discovery and every transfer it finds, then exit
           check-config     validate the configuration file and the credentials, then exit
+          history          list the uploads recorded in the journal (--task ID, --since DATE)
 
         Options:
           --config PATH    configuration file (default: /etc/wf2cloudinary/wf2cloudinary.json5)
@@ -53,6 +58,8 @@ struct Arguments {
         var dryRun = false
         var verbose = false
         var stateDirectory: String?
+        var taskID: String?
+        var since: String?
         var index = 0
         while index < words.count {
             let word = words[index]
@@ -77,6 +84,17 @@ struct Arguments {
                 }
                 stateDirectory = words[index]
 
+            case "--task", "--since":
+                index += 1
+                guard index < words.count, !words[index].isEmpty else {
+                    throw UsageError(message: "\(word) needs a value")
+                }
+                if word == "--task" {
+                    taskID = words[index]
+                } else {
+                    since = words[index]
+                }
+
             case "--dry-run":
                 dryRun = true
 
@@ -99,10 +117,16 @@ struct Arguments {
         guard let command else {
             throw UsageError(message: "a command is required: run, once or check-config")
         }
+        if (taskID != nil || since != nil) && command != .history {
+            throw UsageError(message: "--task and --since work only with history")
+        }
+        if let since, since.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:]+Z?)?/) == nil {
+            throw UsageError(message: "--since takes a date like 2026-12-01 or 2026-12-01T08:00:00Z, not \(since)")
+        }
         if dryRun && command != .once {
             throw UsageError(message: "--dry-run works only with once")
         }
         return .run(Arguments(command: command, configPath: configPath, dryRun: dryRun, verbose: verbose,
-                              stateDirectory: stateDirectory))
+                              stateDirectory: stateDirectory, taskID: taskID, since: since))
     }
 }

@@ -29,6 +29,9 @@ func main() -> ExitCode {
         arguments = value
     }
 
+    if arguments.command == .history {
+        return HistoryCommand.run(arguments)
+    }
     let logger = Logger.forProcess(minimumLevel: arguments.verbose ? .debug : .info)
     let http = HTTPClient()
     let components: Components
@@ -40,6 +43,9 @@ func main() -> ExitCode {
         return .usageOrConfiguration
     }
     switch arguments.command {
+    case .history:
+        return HistoryCommand.run(arguments)
+
     case .checkConfig:
         Output.line("configuration OK: \(arguments.configPath)")
         return .success

@@ -205,5 +205,14 @@ struct JournalThroughFakesTests {
         let asset = try #require(try tenant.cloudinaryAssets()["journal-doc"])
         #expect((asset["upload_count"] as? NSNumber)?.intValue == 1)
         #expect(try tenant.taskStatus("journal-task") == "CPL")
+
+        let history = try tenant.run(["history", "--task", "journal-task"])
+        #expect(history.status == 0, "stderr: \(history.stderr)")
+        #expect(history.stdout.contains("document journal-doc version journal-doc-v1"))
+        #expect(history.stdout.contains("1 uploads"))
+        let otherTask = try tenant.run(["history", "--task", "no-such-task"])
+        #expect(otherTask.stdout.contains("0 uploads"))
+        let future = try tenant.run(["history", "--since", "2999-01-01"])
+        #expect(future.stdout.contains("0 uploads"))
     }
 }
