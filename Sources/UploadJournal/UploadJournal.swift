@@ -30,6 +30,10 @@ public struct UploadRecord: Sendable, Equatable {
 public struct JournalError: Error, CustomStringConvertible, Sendable {
     public var message: String
 
+    public init(message: String) {
+        self.message = message
+    }
+
     public var description: String { message }
 }
 

@@ -100,6 +100,15 @@ public final class WorkfrontClient: Sendable {
         }
     }
 
+    /// The task status keys the tenant defines (`CSTEM` custom enums of class
+    /// `STATUS_TASK`). Adobe notes that a plain status search may return an
+    /// incomplete list for group-specific statuses, so a missing key is a
+    /// warning sign, not proof.
+    public func taskStatuses() throws(WorkfrontError) -> [String] {
+        let data = try call("GET", "cstem/search", query: [("enumClass", "STATUS_TASK"), ("fields", "value,label")])
+        return (data as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
+    }
+
     public func setTaskStatus(taskID: String, status: String) throws(WorkfrontError) {
         _ = try call("PUT", "task/\(Self.pathComponent(taskID))", json: ["status": status])
     }

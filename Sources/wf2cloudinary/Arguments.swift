@@ -5,6 +5,7 @@ struct Arguments {
         case once
         case checkConfig = "check-config"
         case history
+        case doctor
     }
 
     var command: Command
@@ -26,6 +27,7 @@ struct Arguments {
           run              run as a service: poll Workfront every poll.interval seconds
           once             one discovery and every transfer it finds, then exit
           check-config     validate the configuration file and the credentials, then exit
+          doctor           check configuration, credentials, state folder, both services and the clock
           history          list the uploads recorded in the journal (--task ID, --since DATE)
 
         Options:

@@ -33,6 +33,9 @@ func main() -> ExitCode {
         return HistoryCommand.run(arguments)
     }
     let logger = Logger.forProcess(minimumLevel: arguments.verbose ? .debug : .info)
+    if arguments.command == .doctor {
+        return DoctorCommand.run(arguments, logger: logger)
+    }
     let http = HTTPClient()
     let components: Components
     do {
@@ -45,6 +48,9 @@ func main() -> ExitCode {
     switch arguments.command {
     case .history:
         return HistoryCommand.run(arguments)
+
+    case .doctor:
+        return DoctorCommand.run(arguments, logger: logger)
 
     case .checkConfig:
         Output.line("configuration OK: \(arguments.configPath)")

@@ -141,6 +141,8 @@ class WorkfrontHandler(FakeRequestHandler):
         method = next((value for name, value in params if name == "method"), self.method).upper()
         if not self.api_authenticated(params):
             raise not_logged_in()
+        if object_name.lower() == "cstem" and method == "GET" and (target or "").lower() == "search":
+            return self.search_statuses(params)
         code = OBJECT_CODES.get(object_name.lower())
         if code is None:
             raise WorkfrontError(404, "com.attask.common.NotFoundException",
@@ -156,6 +158,14 @@ class WorkfrontHandler(FakeRequestHandler):
             if method == "POST" and code == "NOTE" and not target:
                 return self.create_note(params, json_body)
         raise unsupported(f"{method} {object_name}{'/' + target if target else ''} is not supported by this fake")
+
+    def search_statuses(self, params):
+        """Serve CSTEM/search?enumClass=STATUS_TASK: the tenant's task statuses as custom enum objects."""
+        enum_class = next((value for name, value in params if name == "enumClass"), "STATUS_TASK")
+        if enum_class != "STATUS_TASK":
+            return {"data": []}
+        return {"data": [{"ID": f"cstem-{value}", "objCode": "CSTEM", "enumClass": "STATUS_TASK", "value": value,
+                          "label": value} for value in self.store.task_statuses]}
 
     def search(self, code, query, count_only):
         selected = query.select(self.store, code, list(self.store.collection(code).values()))

@@ -3,6 +3,8 @@
 import json
 import re
 import signal
+import time
+import os
 import socket
 import struct
 import sys
@@ -57,6 +59,12 @@ class FakeRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server_version = "FakeServer/1.0"
+
+    def date_time_string(self, timestamp=None):
+        """Return the Date header, shifted by $FAKE_CLOCK_OFFSET seconds to play a server with a wrong clock."""
+        if timestamp is None:
+            timestamp = time.time() + float(os.environ.get("FAKE_CLOCK_OFFSET", "0"))
+        return super().date_time_string(timestamp)
 
     def do_GET(self):
         self._dispatch()

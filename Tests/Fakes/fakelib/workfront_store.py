@@ -64,6 +64,8 @@ class WorkfrontStore:
         self.idle_seconds = 900 if idle_seconds is None else idle_seconds
         self.calls_per_session = auth.get("expireSessionsAfterRequests")
         self.api_versions = set(scenario.get("apiVersions") or ["v19.0", "v20.0", "v21.0", "v22.0"])
+        # Task status keys the tenant defines (system ones plus its custom ones).
+        self.task_statuses = list(scenario.get("taskStatuses") or ["NEW", "INP", "CPL", "UPL", "ERR"])
         self.sessions = {}
         self.blob_tokens = {}
         self.counters = dict.fromkeys(COUNTER_NAMES, 0)

@@ -9,8 +9,11 @@ final class FakeServer: @unchecked Sendable {
     private let logURL: URL
 
     /// Starts `script` with `arguments` and waits for its `LISTENING <url>` line.
-    init(script: String, arguments: [String], logDirectory: URL) throws {
+    init(script: String, arguments: [String], logDirectory: URL, environment: [String: String] = [:]) throws {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Paths.fakes.appendingPathComponent(script).path] + arguments
         let output = Pipe()

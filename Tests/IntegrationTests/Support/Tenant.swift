@@ -59,7 +59,8 @@ final class Tenant: @unchecked Sendable {
     var configOverrides: [String: Any] = [:]
 
     init(tasks: [FakeTask], auth: [String: Any] = [:], cloudinaryArguments: [String] = [],
-         projectCustom: [String: Any] = [:]) throws {
+         projectCustom: [String: Any] = [:], scenarioExtras: [String: Any] = [:],
+         cloudinaryEnvironment: [String: String] = [:]) throws {
         directory = try Paths.temporaryDirectory("tenant")
         privateKeyPath = directory.appendingPathComponent("workfront-key.pem").path
         let publicKeyPath = directory.appendingPathComponent("workfront-pub.pem").path
@@ -71,19 +72,20 @@ final class Tenant: @unchecked Sendable {
             "userId": "user-1", "publicKeyFile": publicKeyPath, "sessionIdleSeconds": 900,
         ]
         authSection.merge(auth) { $1 }
-        let scenario: [String: Any] = [
+        var scenario: [String: Any] = [
             "auth": authSection,
             "apiVersions": ["v19.0", "v20.0", "v21.0", "v22.0"],
             "projects": [["ID": "proj-1", "name": "Spring Campaign", "parameterValues": projectCustom]],
             "tasks": tasks.map(\.json),
         ]
+        scenario.merge(scenarioExtras) { $1 }
         let scenarioPath = directory.appendingPathComponent("scenario.json")
         try JSONSerialization.data(withJSONObject: scenario, options: [.prettyPrinted]).write(to: scenarioPath)
         workfront = try FakeServer(script: "fake_workfront.py", arguments: ["--scenario", scenarioPath.path, "--port", "0"],
                                    logDirectory: directory)
         cloudinary = try FakeServer(script: "fake_cloudinary.py", arguments: [
             "--cloud-name", Self.cloudName, "--api-key", Self.apiKey, "--api-secret", Self.apiSecret, "--port", "0",
-        ] + cloudinaryArguments, logDirectory: directory)
+        ] + cloudinaryArguments, logDirectory: directory, environment: cloudinaryEnvironment)
     }
 
     deinit {

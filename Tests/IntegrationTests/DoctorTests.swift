@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `wf2cloudinary doctor` against the fakes, with each check failing once.
+@Suite("doctor through the fakes")
+struct DoctorTests {
+    private func line(_ output: String, _ check: String) -> String? {
+        output.split(separator: "\n").map(String.init).first { $0.dropFirst(6).hasPrefix(check + ":") }
+    }
+
+    @Test func everyCheckPassesOnAGoodInstall() throws {
+        let tenant = try Tenant(tasks: [])
+        let result = try tenant.run(["doctor"])
+        #expect(result.status == 0, "stdout: \(result.stdout)")
+        for check in ["configuration", "credentials", "state directory", "Workfront login", "task statuses",
+                      "Cloudinary credentials", "clock"] {
+            #expect(line(result.stdout, check)?.hasPrefix("ok") == true, "\(check) in \(result.stdout)")
+        }
+    }
+
+    @Test func badConfigKeyFails() throws {
+        let tenant = try Tenant(tasks: [])
+        tenant.configOverrides["wrokers"] = 3
+        let result = try tenant.run(["doctor"])
+        #expect(result.status == 2)
+        #expect(line(result.stdout, "configuration")?.hasPrefix("FAIL") == true)
+        #expect(result.stdout.contains("wrokers"))
+    }
+
+    @Test func missingCredentialFails() throws {
+        let tenant = try Tenant(tasks: [])
+        var environment = tenant.environment
+        environment["WORKFRONT_USER_ID"] = nil
+        let result = try Command.run(Paths.binary, ["doctor", "--config", try tenant.writeConfig(), "--state-dir", tenant.stateDirectory],
+                                     environment: environment)
+        #expect(result.status == 2)
+        #expect(line(result.stdout, "credentials")?.contains("workfront-user-id") == true)
+        #expect(line(result.stdout, "Workfront and Cloudinary")?.hasPrefix("skip") == true)
+    }
+
+    @Test func unwritableStateDirectoryFails() throws {
+        let tenant = try Tenant(tasks: [])
+        let result = try Command.run(Paths.binary, ["doctor", "--config", try tenant.writeConfig(), "--state-dir", "/proc/wf2c-state"],
+                                     environment: tenant.environment)
+        #expect(result.status == 2)
+        #expect(line(result.stdout, "state directory")?.hasPrefix("FAIL") == true)
+    }
+
+    @Test func wrongWorkfrontSecretFails() throws {
+        let tenant = try Tenant(tasks: [], auth: ["clientSecret": "another-secret"])
+        let result = try tenant.run(["doctor"])
+        #expect(result.status == 3)
+        #expect(line(result.stdout, "Workfront login")?.hasPrefix("FAIL") == true)
+        #expect(line(result.stdout, "task statuses")?.hasPrefix("skip") == true)
+        #expect(!result.stdout.contains("client-secret-abc"))
+    }
+
+    @Test func unknownTriggerStatusFails() throws {
+        let tenant = try Tenant(tasks: [], scenarioExtras: ["taskStatuses": ["NEW", "INP", "CPL", "ERR"]])
+        let result = try tenant.run(["doctor"])
+        #expect(result.status == 1)
+        #expect(line(result.stdout, "task statuses")?.contains("UPL not found") == true)
+    }
+
+    @Test func wrongCloudinarySecretFails() throws {
+        let tenant = try Tenant(tasks: [])
+        tenant.cloudinarySecretForClient = "not-the-secret"
+        let result = try tenant.run(["doctor"])
+        #expect(result.status == 3)
+        #expect(line(result.stdout, "Cloudinary credentials")?.hasPrefix("FAIL") == true)
+        #expect(!result.stdout.contains("not-the-secret"))
+    }
+
+    @Test func clockSkewFails() throws {
+        let tenant = try Tenant(tasks: [], cloudinaryEnvironment: ["FAKE_CLOCK_OFFSET": "-5400"])
+        let result = try tenant.run(["doctor"])
+        #expect(result.status == 1)
+        #expect(line(result.stdout, "clock")?.hasPrefix("FAIL") == true)
+        #expect(line(result.stdout, "clock")?.contains("5400 s off") == true)
+    }
+}
