@@ -18,11 +18,14 @@ public protocol LogSink: Sendable {
 /// `warning: Download failed, retrying TASK_ID=1 ERROR="HTTP 503"`.
 public final class StandardErrorSink: LogSink {
     private let lock = Mutex(())
+    /// On a terminal each line first erases the current one, which may hold
+    /// a live progress display.
+    private let linePrefix = isatty(2) == 1 ? "\r\u{1B}[K" : ""
 
     public init() {}
 
     public func write(_ event: LogEvent) {
-        var line = "\(event.level): \(event.message)"
+        var line = "\(linePrefix)\(event.level): \(event.message)"
         for (name, value) in event.fields {
             line += " \(name)=\(Self.quoted(value))"
         }

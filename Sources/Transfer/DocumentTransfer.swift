@@ -33,6 +33,8 @@ public struct DocumentTransfer: Sendable {
     let uploader: CloudinaryUploader
     let chunkSize: Int
     let pipeCapacity: Int
+    /// Where byte counts go while documents move, for `once` on a terminal.
+    public var progress: (any TransferProgress)?
 
     public init(workfront: WorkfrontClient, uploader: CloudinaryUploader, chunkSize: Int, pipeCapacity: Int = 4 * 1024 * 1024) {
         self.workfront = workfront
@@ -43,7 +45,8 @@ public struct DocumentTransfer: Sendable {
 
     public func run(_ document: WorkfrontDocument, plan: UploadPlan,
                     cancellation: HTTPCancellation? = nil) throws(TransferError) -> TransferOutcome {
-        let feed = DownloadFeed(pipe: BoundedPipe(capacity: pipeCapacity))
+        let feed = DownloadFeed(pipe: BoundedPipe(capacity: pipeCapacity), progress: progress, id: document.id,
+                                name: plan.fileName)
         let downloadDone = DispatchSemaphore(value: 0)
         let downloadError = ErrorBox()
         let thread = Thread { [workfront] in

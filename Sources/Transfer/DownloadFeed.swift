@@ -18,16 +18,23 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
     }
 
     let pipe: BoundedPipe
+    private let progress: (any TransferProgress)?
+    private let progressID: String
+    private let progressName: String
     private let condition = NSCondition()
     private var start = Start.waiting
     private let digest = MessageDigest(.md5)
     private(set) var byteCount: Int64 = 0
 
-    init(pipe: BoundedPipe) {
+    init(pipe: BoundedPipe, progress: (any TransferProgress)? = nil, id: String = "", name: String = "") {
         self.pipe = pipe
+        self.progress = progress
+        self.progressID = id
+        self.progressName = name
     }
 
     func begin(contentLength: Int64?) throws {
+        progress?.started(progressID, name: progressName, total: contentLength)
         condition.lock()
         start = .started(contentLength: contentLength)
         condition.broadcast()
@@ -38,11 +45,13 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         try pipe.write(bytes)
         digest.update(bytes)
         byteCount += Int64(bytes.count)
+        progress?.advanced(progressID, by: bytes.count)
     }
 
     /// Called on the download thread when the download has ended, with nil on
     /// success.
     func downloadEnded(_ error: (any Error)?) {
+        progress?.finished(progressID)
         if let error {
             pipe.fail(error)
         } else {

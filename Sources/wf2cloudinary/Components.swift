@@ -19,8 +19,8 @@ struct Components: Sendable {
 
     /// Loads and checks the configuration file and the credentials. Throws
     /// `ConfigurationErrors` naming every problem found.
-    static func load(configPath: String, stateDirectory: String?, logger: Logger,
-                     http: HTTPClient) throws(ConfigurationErrors) -> Components {
+    static func load(configPath: String, stateDirectory: String?, logger: Logger, http: HTTPClient,
+                     progress: (any TransferProgress)? = nil) throws(ConfigurationErrors) -> Components {
         var errors: [ConfigurationError] = []
         var settings: Settings?
         var credentials: Credentials?
@@ -78,7 +78,8 @@ struct Components: Sendable {
         let workfront = WorkfrontClient(host: settings.workfront.url, apiVersion: settings.workfront.apiVersion,
                                         sessions: sessions, http: http)
         let uploader = CloudinaryUploader(account: account, http: http)
-        let transfer = DocumentTransfer(workfront: workfront, uploader: uploader, chunkSize: settings.cloudinary.chunkSize)
+        var transfer = DocumentTransfer(workfront: workfront, uploader: uploader, chunkSize: settings.cloudinary.chunkSize)
+        transfer.progress = progress
         let planner = UploadPlanner(settings: settings.cloudinary, mapping: settings.mapping)
         let processor = TaskProcessor(workfront: workfront, transfer: transfer, planner: planner, settings: settings, logger: logger,
                                       journal: journal)

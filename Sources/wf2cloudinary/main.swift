@@ -38,9 +38,11 @@ func main() -> ExitCode {
     }
     let http = HTTPClient()
     let components: Components
+    // Only `once` on a terminal shows live progress; a service never does.
+    let progress = arguments.command == .once && TerminalProgress.isTerminal ? TerminalProgress() : nil
     do {
         components = try Components.load(configPath: arguments.configPath, stateDirectory: arguments.stateDirectory,
-                                         logger: logger, http: http)
+                                         logger: logger, http: http, progress: progress)
     } catch {
         Output.error("configuration is not valid:\n\(error.description)")
         return .usageOrConfiguration
@@ -57,7 +59,9 @@ func main() -> ExitCode {
         return .success
 
     case .once:
-        return OnceCommand.run(components, dryRun: arguments.dryRun, logger: logger)
+        let code = OnceCommand.run(components, dryRun: arguments.dryRun, logger: logger)
+        progress?.clear()
+        return code
 
     case .run:
         RunCommand.run(components, arguments: arguments, logger: logger, http: http)
