@@ -38,7 +38,26 @@ public struct Settings: Sendable, Equatable {
         public var publicIdField: String?
     }
 
+    /// How an instance claims a task when `statuses.inProgress` is set.
+    public struct Claim: Sendable, Equatable {
+        /// The task field that holds the claim token.
+        public var field: String
+        /// Seconds after which a claim of a dead instance is taken over.
+        public var timeout: Int
+        /// Milliseconds between writing a claim and reading it back.
+        public var settleMilliseconds: Int
+    }
+
+    /// Static sharding: this instance handles tasks whose ID hashes to `index`
+    /// modulo `count`.
+    public struct Shard: Sendable, Equatable {
+        public var index: Int
+        public var count: Int
+    }
+
     public var workfront: Workfront
+    public var claim: Claim
+    public var shard: Shard
     public var statuses: Statuses
     /// Seconds between polls of the service.
     public var pollInterval: Int

@@ -45,7 +45,7 @@ public enum SettingsLoader {
 
     private static func read(_ top: [String: JSONValue], _ reader: ConfigReader) -> Settings {
         reader.rejectUnknownKeys(top, path: nil,
-                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown", "mapping", "metrics"])
+                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown", "mapping", "metrics", "claim", "shard"])
         let workfront = readWorkfront(reader.section(top, "workfront", path: "workfront", known: ["url", "apiVersion", "pageSize"]), reader)
         let statuses = readStatuses(reader.section(top, "statuses", path: "statuses", known: ["trigger", "done", "failed", "inProgress"]), reader)
         let poll = reader.section(top, "poll", path: "poll", known: ["interval"])
@@ -53,10 +53,23 @@ public enum SettingsLoader {
         let writeBack = reader.section(top, "writeBack", path: "writeBack", known: ["urlField", "publicIdField"])
         let shutdown = reader.section(top, "shutdown", path: "shutdown", known: ["grace"])
         let metrics = reader.section(top, "metrics", path: "metrics", known: ["file"])
+        let claim = reader.section(top, "claim", path: "claim", known: ["field", "timeout", "settleMilliseconds"])
+        let shard = reader.section(top, "shard", path: "shard", known: ["index", "count"])
+        let shardCount = reader.integer(shard, "count", path: "shard.count", default: 1, range: 1...1024)
+        let shardIndex = reader.integer(shard, "index", path: "shard.index", default: 0, range: 0...1023)
+        if shardIndex >= shardCount {
+            reader.fail("shard.index", "must be below shard.count (\(shardCount)); instances are numbered from 0")
+        }
         let mapping = reader.section(top, "mapping", path: "mapping", known: Set(DocumentMapping.keys + ["fields"]))
 
         return Settings(
             workfront: workfront,
+            claim: Settings.Claim(
+                field: reader.nonEmptyString(claim, "field", path: "claim.field", default: "extRefID"),
+                timeout: reader.integer(claim, "timeout", path: "claim.timeout", default: 7200, range: 60...604_800),
+                settleMilliseconds: reader.integer(claim, "settleMilliseconds", path: "claim.settleMilliseconds",
+                                                   default: 500, range: 0...60_000)),
+            shard: Settings.Shard(index: shardIndex, count: shardCount),
             statuses: statuses,
             pollInterval: reader.integer(poll, "interval", path: "poll.interval", default: 300, range: 5...86_400),
             workers: reader.integer(top, "workers", path: "workers", default: 4, range: 1...64),
@@ -132,6 +145,10 @@ public enum SettingsLoader {
         for outcome in [("statuses.done", statuses.done), ("statuses.failed", statuses.failed)]
         where statuses.trigger.contains(outcome.1) {
             reader.fail(outcome.0, "\"\(outcome.1)\" is also a trigger status, so finished tasks would be picked up again")
+        }
+        if let inProgress = statuses.inProgress, statuses.trigger.contains(inProgress) || inProgress == statuses.done
+            || inProgress == statuses.failed {
+            reader.fail("statuses.inProgress", "\"\(inProgress)\" must differ from the trigger, done and failed statuses")
         }
         return statuses
     }

@@ -159,6 +159,7 @@ public final class Scheduler: @unchecked Sendable {
         case .done: currentPoll.done += 1
         case .failed: currentPoll.failed += 1
         case .deferred, .abandoned: currentPoll.deferred += 1
+        case .skipped: break
         }
         currentPoll.documentsFailed += outcome.documents.filter { !$0.succeeded }.count
         if state.stopping {

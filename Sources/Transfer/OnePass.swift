@@ -39,8 +39,10 @@ public struct OnePass: Sendable {
     /// Finds the tasks in a trigger status, up to `limit`.
     public func discover(limit: Int = .max) throws -> [WorkfrontTask] {
         let started = ContinuousClock.now
-        let tasks = try workfront.searchTasks(statuses: settings.statuses.trigger, pageSize: settings.workfront.pageSize,
-                                              extraFields: processor.planner.extraTaskFields, maxTasks: limit)
+        let claim = processor.claim
+        let found = try workfront.searchTasks(statuses: claim.searchStatuses, pageSize: settings.workfront.pageSize,
+                                              extraFields: processor.planner.extraTaskFields + claim.extraFields, maxTasks: limit)
+        let tasks = found.filter { claim.selects($0) }
         logger.debug("Discovery finished", [
             ("TASKS", String(tasks.count)), ("DOCUMENTS", String(tasks.reduce(0) { $0 + $1.documents.count })),
             ("DURATION_MS", String(TaskProcessor.milliseconds(since: started))),

@@ -22,8 +22,11 @@ public struct TaskOutcome: Sendable {
         /// Only transient failures: the task stays in its trigger status and
         /// a later poll tries again.
         case deferred
-        /// Cloudinary refused the credentials; the task was left untouched.
+        /// Cloudinary refused the credentials, or the service stopped: the
+        /// task was left in its trigger status.
         case abandoned
+        /// Another instance claimed the task first.
+        case skipped
     }
 
     public var taskID: String

@@ -13,6 +13,7 @@ public struct TaskProcessor: Sendable {
     let planner: UploadPlanner
     let settings: Settings
     let logger: Logger
+    let claim: TaskClaim
     /// Remembers confirmed uploads; nil runs without one (dry runs, tests).
     let journal: UploadJournal?
     /// Attempts per document for failures that may pass.
@@ -28,6 +29,7 @@ public struct TaskProcessor: Sendable {
         self.settings = settings
         self.logger = logger
         self.journal = journal
+        self.claim = TaskClaim(settings: settings)
     }
 
     /// Processes `task`. `shouldStop` is checked between documents: once it
@@ -36,7 +38,31 @@ public struct TaskProcessor: Sendable {
     public func process(_ task: WorkfrontTask, cancellation: HTTPCancellation? = nil,
                         shouldStop: () -> Bool = { false }) -> TaskOutcome {
         let log = logger.with([("TASK_ID", task.id)])
+        do {
+            guard try claim.claim(task, workfront: workfront) else {
+                log.info("Task claimed by another instance, skipping", [])
+                return TaskOutcome(taskID: task.id, state: .skipped, documents: [])
+            }
+        } catch {
+            log.warning("Task could not be claimed, retrying on a later poll", [("ERROR_KIND", error.kind.rawValue), ("ERROR", error.description)])
+            return TaskOutcome(taskID: task.id, state: .deferred, documents: [])
+        }
         log.info("Task picked up", [("TASK_NAME", task.name), ("DOCUMENTS", String(task.documents.count))])
+        let outcome = processClaimed(task, log: log, cancellation: cancellation, shouldStop: shouldStop)
+        if claim.isClaiming && (outcome.state == .deferred || outcome.state == .abandoned) && outcome.reportError == nil {
+            // Hand the task back so that any instance picks it up again.
+            do {
+                try workfront.updateTask(taskID: task.id, fields: claim.releaseFields(status: settings.statuses.trigger[0]))
+            } catch {
+                log.warning("Claim could not be released; another instance takes the task over after claim.timeout",
+                            [("ERROR", error.description)])
+            }
+        }
+        return outcome
+    }
+
+    private func processClaimed(_ task: WorkfrontTask, log: Logger, cancellation: HTTPCancellation?,
+                                shouldStop: () -> Bool) -> TaskOutcome {
         var outcomes: [DocumentOutcome] = []
         for document in task.documents {
             if shouldStop() {
@@ -169,11 +195,11 @@ public struct TaskProcessor: Sendable {
         do {
             if state == .failed {
                 try workfront.addTaskNote(taskID: task.id, text: TaskNote.failure(task: task, outcomes: outcomes, settings: settings))
-                try workfront.setTaskStatus(taskID: task.id, status: settings.statuses.failed)
+                try workfront.updateTask(taskID: task.id, fields: claim.releaseFields(status: settings.statuses.failed))
                 log.error("Task failed", [("STATUS", settings.statuses.failed), ("FAILED_DOCUMENTS", String(failures.count)),
                                           ("UPLOADED_DOCUMENTS", String(outcomes.count - failures.count))])
             } else {
-                try workfront.setTaskStatus(taskID: task.id, status: settings.statuses.done)
+                try workfront.updateTask(taskID: task.id, fields: claim.releaseFields(status: settings.statuses.done))
                 log.info("Task done", [("STATUS", settings.statuses.done), ("UPLOADED_DOCUMENTS", String(outcomes.count))])
             }
         } catch {

@@ -30,6 +30,12 @@ public struct WorkfrontTask: Sendable {
     /// The task as Workfront returned it, as JSON text, for the metadata
     /// mapping.
     public var rawJSON: [UInt8]
+
+    /// A direct field of the task as text, from the raw answer.
+    public func field(_ name: String) -> String? {
+        let object = (try? JSONSerialization.jsonObject(with: Data(rawJSON))) as? [String: Any]
+        return ModelDecoding.string(object?[name])
+    }
 }
 
 /// Builds the models from Workfront's JSON, naming what is missing.

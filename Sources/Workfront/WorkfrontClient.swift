@@ -110,7 +110,23 @@ public final class WorkfrontClient: Sendable {
     }
 
     public func setTaskStatus(taskID: String, status: String) throws(WorkfrontError) {
-        _ = try call("PUT", "task/\(Self.pathComponent(taskID))", json: ["status": status])
+        try updateTask(taskID: taskID, fields: ["status": status])
+    }
+
+    /// Sets task fields (`status`, `extRefID`, `DE:Custom field`).
+    public func updateTask(taskID: String, fields: [String: String]) throws(WorkfrontError) {
+        _ = try call("PUT", "task/\(Self.pathComponent(taskID))", json: fields)
+    }
+
+    /// Reads `fields` of one task, as strings (absent or null fields are
+    /// left out).
+    public func taskFields(taskID: String, fields: [String]) throws(WorkfrontError) -> [String: String] {
+        let data = try call("GET", "task/\(Self.pathComponent(taskID))", query: [("fields", fields.joined(separator: ","))])
+        var values: [String: String] = [:]
+        for (name, value) in data as? [String: Any] ?? [:] {
+            values[name] = ModelDecoding.string(value)
+        }
+        return values
     }
 
     /// Adds a comment that people see on the task.

@@ -33,7 +33,7 @@ enum OnceCommand {
             Output.error("Cloudinary refused the credentials: \(reason)\nCheck the cloudinary-url credential; no task was changed.")
             return .credentialsRejected
         }
-        return summary.count(.done) == summary.tasks.count ? .success : .taskFailed
+        return summary.count(.done) + summary.count(.skipped) == summary.tasks.count ? .success : .taskFailed
     }
 
     private static func writeMetrics(_ summary: RunSummary, components: Components, logger: Logger) {
@@ -71,7 +71,8 @@ enum OnceCommand {
         }
         Output.line("""
             \(summary.tasks.count) tasks: \(summary.count(.done)) done, \(summary.count(.failed)) failed, \
-            \(summary.count(.deferred)) left for a later pass; \(summary.documentsUploaded) documents \
+            \(summary.count(.deferred) + summary.count(.abandoned)) left for a later pass, \(summary.count(.skipped)) claimed by \
+            another instance; \(summary.documentsUploaded) documents \
             (\(summary.bytesUploaded) bytes) uploaded, \(summary.documentsFailed) failed
             """)
     }

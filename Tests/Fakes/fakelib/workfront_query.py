@@ -28,7 +28,7 @@ class Schema:
 
 SCHEMAS = {
     "TASK": Schema("TASK", ["ID", "name", "objCode", "status", "projectID"],
-                   ["description", "entryDate", "lastUpdateDate"],
+                   ["description", "entryDate", "lastUpdateDate", "extRefID"],
                    {"project": ("PROJ", False), "documents": ("DOCU", True)}),
     "DOCU": Schema("DOCU", ["ID", "name", "objCode", "description", "currentVersionID", "downloadURL",
                             "lastUpdateDate"],

@@ -60,7 +60,7 @@ final class Tenant: @unchecked Sendable {
 
     init(tasks: [FakeTask], auth: [String: Any] = [:], cloudinaryArguments: [String] = [],
          projectCustom: [String: Any] = [:], scenarioExtras: [String: Any] = [:],
-         cloudinaryEnvironment: [String: String] = [:]) throws {
+         cloudinaryEnvironment: [String: String] = [:], taskFields: [String: [String: Any]] = [:]) throws {
         directory = try Paths.temporaryDirectory("tenant")
         privateKeyPath = directory.appendingPathComponent("workfront-key.pem").path
         let publicKeyPath = directory.appendingPathComponent("workfront-pub.pem").path
@@ -76,7 +76,7 @@ final class Tenant: @unchecked Sendable {
             "auth": authSection,
             "apiVersions": ["v19.0", "v20.0", "v21.0", "v22.0"],
             "projects": [["ID": "proj-1", "name": "Spring Campaign", "parameterValues": projectCustom]],
-            "tasks": tasks.map(\.json),
+            "tasks": tasks.map { task in task.json.merging(taskFields[task.id] ?? [:]) { $1 } },
         ]
         scenario.merge(scenarioExtras) { $1 }
         let scenarioPath = directory.appendingPathComponent("scenario.json")
