@@ -31,6 +31,8 @@ public struct CloudinaryError: Error, CustomStringConvertible, Sendable {
     public var isTransient: Bool
     /// The HTTP layer's error when the kind is `transport`, otherwise nil.
     public var transportError: HTTPError?
+    /// Seconds the server asked to wait (`Retry-After`), when it did.
+    public var retryAfter: Int?
 
     /// Creates an error from its parts, for callers that detect a failure
     /// this type does not classify itself.

@@ -64,7 +64,12 @@ public final class CloudinaryUploader: Sendable {
         } catch let error as HTTPError {
             throw CloudinaryError(transport: error)
         }
-        return try CloudinaryResponse.parseUpload(status: response.status, contentType: response.head.mediaType,
-                                                  body: response.body).get()
+        do {
+            return try CloudinaryResponse.parseUpload(status: response.status, contentType: response.head.mediaType,
+                                                      body: response.body).get()
+        } catch var error {
+            error.retryAfter = response.head.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            throw error
+        }
     }
 }

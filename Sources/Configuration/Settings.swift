@@ -61,6 +61,9 @@ public struct Settings: Sendable, Equatable {
     public var statuses: Statuses
     /// Seconds between polls of the service.
     public var pollInterval: Int
+    /// Documents larger than this many bytes fail instead of uploading; nil
+    /// for no limit.
+    public var maxDocumentBytes: Int64?
     /// Transfers that may run at once.
     public var workers: Int
     public var cloudinary: Cloudinary

@@ -45,7 +45,7 @@ public enum SettingsLoader {
 
     private static func read(_ top: [String: JSONValue], _ reader: ConfigReader) -> Settings {
         reader.rejectUnknownKeys(top, path: nil,
-                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown", "mapping", "metrics", "claim", "shard"])
+                                 known: ["workfront", "statuses", "poll", "workers", "cloudinary", "writeBack", "shutdown", "mapping", "metrics", "claim", "shard", "limits"])
         let workfront = readWorkfront(reader.section(top, "workfront", path: "workfront", known: ["url", "apiVersion", "pageSize"]), reader)
         let statuses = readStatuses(reader.section(top, "statuses", path: "statuses", known: ["trigger", "done", "failed", "inProgress"]), reader)
         let poll = reader.section(top, "poll", path: "poll", known: ["interval"])
@@ -55,6 +55,9 @@ public enum SettingsLoader {
         let metrics = reader.section(top, "metrics", path: "metrics", known: ["file"])
         let claim = reader.section(top, "claim", path: "claim", known: ["field", "timeout", "settleMilliseconds"])
         let shard = reader.section(top, "shard", path: "shard", known: ["index", "count"])
+        let limits = reader.section(top, "limits", path: "limits", known: ["maxDocumentBytes"])
+        let maxDocumentBytes = limits["maxDocumentBytes"] == nil ? nil
+            : Int64(reader.integer(limits, "maxDocumentBytes", path: "limits.maxDocumentBytes", default: 0, range: 1...Int.max))
         let shardCount = reader.integer(shard, "count", path: "shard.count", default: 1, range: 1...1024)
         let shardIndex = reader.integer(shard, "index", path: "shard.index", default: 0, range: 0...1023)
         if shardIndex >= shardCount {
@@ -72,6 +75,7 @@ public enum SettingsLoader {
             shard: Settings.Shard(index: shardIndex, count: shardCount),
             statuses: statuses,
             pollInterval: reader.integer(poll, "interval", path: "poll.interval", default: 300, range: 5...86_400),
+            maxDocumentBytes: maxDocumentBytes,
             workers: reader.integer(top, "workers", path: "workers", default: 4, range: 1...64),
             cloudinary: Settings.Cloudinary(
                 assetFolder: reader.string(cloudinary, "assetFolder", path: "cloudinary.assetFolder", default: "workfront") ?? "workfront",

@@ -35,6 +35,8 @@ public struct DocumentTransfer: Sendable {
     let pipeCapacity: Int
     /// Where byte counts go while documents move, for `once` on a terminal.
     public var progress: (any TransferProgress)?
+    /// Documents larger than this fail without being uploaded; nil for no limit.
+    public var maxDocumentBytes: Int64?
 
     public init(workfront: WorkfrontClient, uploader: CloudinaryUploader, chunkSize: Int, pipeCapacity: Int = 4 * 1024 * 1024) {
         self.workfront = workfront
@@ -46,7 +48,7 @@ public struct DocumentTransfer: Sendable {
     public func run(_ document: WorkfrontDocument, plan: UploadPlan,
                     cancellation: HTTPCancellation? = nil) throws(TransferError) -> TransferOutcome {
         let feed = DownloadFeed(pipe: BoundedPipe(capacity: pipeCapacity), progress: progress, id: document.id,
-                                name: plan.fileName)
+                                name: plan.fileName, maxBytes: maxDocumentBytes)
         let downloadDone = DispatchSemaphore(value: 0)
         let downloadError = ErrorBox()
         let thread = Thread { [workfront] in
@@ -72,6 +74,9 @@ public struct DocumentTransfer: Sendable {
             let downloadCause = feed.pipe.failure
             feed.pipe.fail(error)
             downloadDone.wait()
+            if let refusal = feed.refusal {
+                throw refusal
+            }
             if let downloadCause {
                 throw Self.classify(downloadCause, side: .download)
             }
@@ -79,7 +84,7 @@ public struct DocumentTransfer: Sendable {
         }
         downloadDone.wait()
         if let error = downloadError.value {
-            throw Self.classify(error, side: .download)
+            throw feed.refusal ?? Self.classify(error, side: .download)
         }
         let md5 = feed.md5Hex()
         try verify(result, bytes: feed.byteCount, md5: md5)

@@ -21,19 +21,31 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
     private let progress: (any TransferProgress)?
     private let progressID: String
     private let progressName: String
+    /// Documents larger than this fail before or while they download.
+    private let maxBytes: Int64?
     private let condition = NSCondition()
     private var start = Start.waiting
     private let digest = MessageDigest(.md5)
     private(set) var byteCount: Int64 = 0
 
-    init(pipe: BoundedPipe, progress: (any TransferProgress)? = nil, id: String = "", name: String = "") {
+    init(pipe: BoundedPipe, progress: (any TransferProgress)? = nil, id: String = "", name: String = "",
+         maxBytes: Int64? = nil) {
         self.pipe = pipe
+        self.maxBytes = maxBytes
         self.progress = progress
         self.progressID = id
         self.progressName = name
     }
 
+    /// The feed's own refusal (a document over the size limit), which the
+    /// Workfront client reports only as a failed download.
+    private(set) var refusal: TransferError?
+
     func begin(contentLength: Int64?) throws {
+        if let maxBytes, let contentLength, contentLength > maxBytes {
+            refusal = Self.tooLarge(contentLength, maxBytes)
+            throw refusal!
+        }
         progress?.started(progressID, name: progressName, total: contentLength)
         condition.lock()
         start = .started(contentLength: contentLength)
@@ -42,6 +54,10 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
     }
 
     func receive(_ bytes: UnsafeRawBufferPointer) throws {
+        if let maxBytes, byteCount + Int64(bytes.count) > maxBytes {
+            refusal = Self.tooLarge(nil, maxBytes)
+            throw refusal!
+        }
         try pipe.write(bytes)
         digest.update(bytes)
         byteCount += Int64(bytes.count)
@@ -63,6 +79,11 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         }
         condition.broadcast()
         condition.unlock()
+    }
+
+    static func tooLarge(_ size: Int64?, _ maxBytes: Int64) -> TransferError {
+        let size = size.map { "\($0) bytes" } ?? "more bytes"
+        return TransferError(kind: .tooLarge, message: "the document has \(size) than limits.maxDocumentBytes (\(maxBytes)) allows")
     }
 
     /// Blocks until the download has started; returns its declared length.

@@ -116,8 +116,10 @@ public struct TaskProcessor: Sendable {
                             Self.fields(error) + [("ATTEMPTS", String(attempt))])
                     return DocumentOutcome(document: document, error: error)
                 }
-                log.warning("Document transfer failed, retrying", Self.fields(error) + [("ATTEMPT", String(attempt))])
-                Thread.sleep(forTimeInterval: firstRetryDelay * Double(1 << (attempt - 1)))
+                let delay = Self.retryDelay(attempt: attempt, first: firstRetryDelay, retryAfter: error.retryAfter)
+                log.warning("Document transfer failed, retrying", Self.fields(error)
+                    + [("ATTEMPT", String(attempt)), ("RETRY_IN_SECONDS", String(format: "%.1f", delay))])
+                Thread.sleep(forTimeInterval: delay)
                 attempt += 1
             }
         }
@@ -208,6 +210,14 @@ public struct TaskProcessor: Sendable {
             return TaskOutcome(taskID: task.id, state: .deferred, documents: outcomes, reportError: error)
         }
         return TaskOutcome(taskID: task.id, state: state, documents: outcomes)
+    }
+
+    /// Seconds before retry number `attempt`: `first` doubled per attempt
+    /// with up to 25 % jitter, or the server's `Retry-After` when longer,
+    /// never more than five minutes.
+    static func retryDelay(attempt: Int, first: Double, retryAfter: Int?) -> Double {
+        let backoff = first * Double(1 << min(attempt - 1, 16)) * Double.random(in: 1...1.25)
+        return min(max(backoff, Double(retryAfter ?? 0)), 300)
     }
 
     static func fields(_ error: TransferError) -> [(String, String)] {

@@ -14,6 +14,8 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
         case emptyDocument
         /// A mapping expression failed or produced the wrong kind of value.
         case mapping
+        /// The document is larger than `limits.maxDocumentBytes`.
+        case tooLarge
         /// The document has no current version to download.
         case noVersion
         /// The Cloudinary address could not be written to the document.
@@ -29,6 +31,8 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
     /// Whether trying again later may succeed without anyone changing anything.
     public var isTransient: Bool
     public var httpStatus: Int?
+    /// Seconds the service asked to wait before a retry (`Retry-After`).
+    public var retryAfter: Int?
 
     public init(kind: Kind, message: String, isTransient: Bool = false, httpStatus: Int? = nil) {
         self.kind = kind
@@ -45,6 +49,7 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
     init(_ error: CloudinaryError) {
         let kind: Kind = error.kind == "credentialsRejected" ? .credentials : .upload
         self.init(kind: kind, message: error.description, isTransient: error.isTransient, httpStatus: error.httpStatus)
+        self.retryAfter = error.retryAfter
     }
 
     public var description: String { message }

@@ -80,6 +80,7 @@ struct Components: Sendable {
         let uploader = CloudinaryUploader(account: account, http: http)
         var transfer = DocumentTransfer(workfront: workfront, uploader: uploader, chunkSize: settings.cloudinary.chunkSize)
         transfer.progress = progress
+        transfer.maxDocumentBytes = settings.maxDocumentBytes
         let planner = UploadPlanner(settings: settings.cloudinary, mapping: settings.mapping)
         let processor = TaskProcessor(workfront: workfront, transfer: transfer, planner: planner, settings: settings, logger: logger,
                                       journal: journal)

@@ -216,3 +216,27 @@ struct JournalThroughFakesTests {
         #expect(future.stdout.contains("0 uploads"))
     }
 }
+
+@Suite("document size limit")
+struct DocumentSizeLimitTests {
+    @Test(arguments: [false, true])
+    func oversizedDocumentFailsWithNote(lengthKnown: Bool) throws {
+        let download: [String: Any] = lengthKnown ? [:] : ["omitContentLength": true]
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "limit-task", name: "Limit", documents: [
+                FakeDocument(id: "limit-big", name: "Big", fileName: "big.mov", size: 3_000_000, download: download),
+                FakeDocument(id: "limit-small", name: "Small", fileName: "small.jpg", size: 1_000),
+            ]),
+        ])
+        tenant.configOverrides["limits"] = ["maxDocumentBytes": 2_000_000]
+        let result = try tenant.run(["once"])
+        #expect(result.status == 1)
+        #expect(try tenant.taskStatus("limit-task") == "ERR")
+        #expect(try tenant.cloudinaryAssets()["limit-big"] == nil)
+        #expect(try tenant.cloudinaryAssets()["limit-small"] != nil)
+        let note = try #require(try tenant.notes(on: "limit-task").first)
+        #expect(note.contains("limits.maxDocumentBytes"))
+        #expect(result.stderr.contains("ERROR_KIND=tooLarge"))
+        #expect(note.contains("big.mov"))
+    }
+}
