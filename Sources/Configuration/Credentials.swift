@@ -28,6 +28,17 @@ public struct Credentials: Sendable, CustomStringConvertible {
     /// variable name), for messages; never the value.
     public var sources: [String: String]
 
+    /// Credential files that users other than the owner may read or write:
+    /// the credential's name, the path and the permission bits.
+    public var looselyProtectedFiles: [(name: String, path: String, mode: Int)] {
+        sources.sorted { $0.key < $1.key }.compactMap { name, path in
+            guard path.hasPrefix("/"),
+                  let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int,
+                  mode & 0o077 != 0 else { return nil }
+            return (name, path, mode)
+        }
+    }
+
     public var description: String {
         let login: String
         switch workfront {

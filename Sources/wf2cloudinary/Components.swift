@@ -37,6 +37,10 @@ struct Components: Sendable {
         var account: CloudinaryAccount?
         var login: SessionProvider.Login?
         if let credentials {
+            for file in credentials.looselyProtectedFiles {
+                logger.warning("Credential file is open to other users, carrying on",
+                               [("CREDENTIAL", file.name), ("PATH", file.path), ("MODE", String(file.mode, radix: 8))])
+            }
             do {
                 account = try CloudinaryAccount(url: credentials.cloudinaryURL)
             } catch {

@@ -109,11 +109,10 @@ enum DoctorCommand {
         if ready {
             let sources = credentials.sources.keys.sorted().joined(separator: ", ")
             add(Line(verdict: .ok, check: "credentials", detail: "\(credentials.workfront); read \(sources)"))
-            for (name, path) in credentials.sources.sorted(by: { $0.key < $1.key }) where path.hasPrefix("/") {
-                if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                    add(Line(verdict: .warning, check: "credentials", detail: "\(name) at \(path) is readable by other users (mode \(String(mode, radix: 8)))",
-                             fix: "chmod 600 \(path)"))
-                }
+            for file in credentials.looselyProtectedFiles {
+                add(Line(verdict: .warning, check: "credentials",
+                         detail: "\(file.name) at \(file.path) is open to other users (mode \(String(file.mode, radix: 8)))",
+                         fix: "chmod 600 \(file.path)"))
             }
         }
         return ready

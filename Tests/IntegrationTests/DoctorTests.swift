@@ -79,3 +79,25 @@ struct DoctorTests {
         #expect(line(result.stdout, "clock")?.contains("5400 s off") == true)
     }
 }
+
+@Suite("credential file permissions")
+struct CredentialPermissionTests {
+    @Test func looseKeyFileDrawsWarning() throws {
+        let tenant = try Tenant(tasks: [])
+        #expect(chmod(tenant.privateKeyPath, 0o644) == 0)
+        let result = try tenant.run(["check-config"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("Credential file is open to other users"))
+        #expect(result.stderr.contains("MODE=644"))
+        let doctor = try tenant.run(["doctor"])
+        #expect(doctor.stdout.contains("chmod 600 \(tenant.privateKeyPath)"))
+    }
+
+    @Test func privateKeyFileIsQuiet() throws {
+        let tenant = try Tenant(tasks: [])
+        #expect(chmod(tenant.privateKeyPath, 0o600) == 0)
+        let result = try tenant.run(["check-config"])
+        #expect(result.status == 0)
+        #expect(!result.stderr.contains("open to other users"))
+    }
+}
