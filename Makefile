@@ -8,7 +8,7 @@ PYTHON ?= python3
 BUILD_DEPS := libcurl4-openssl-dev libssl-dev libsystemd-dev libjq-dev libsqlite3-dev pkg-config openssl
 DEMO_DEPS := ffmpeg imagemagick ghostscript
 
-.PHONY: all build release test test-fakes test-swift demo deps demo-deps clean
+.PHONY: all build release test test-fakes test-swift test-package-as-root demo deps demo-deps clean
 
 all: build
 
@@ -25,7 +25,13 @@ deps:
 demo-deps: deps
 	@scripts/install-packages $(DEMO_DEPS)
 
-test: deps test-fakes test-swift
+test: deps test-fakes test-swift test-package-as-root
+
+# The package test installs and purges a package (in an overlay of /), so it
+# runs only as root; CI runs as root.
+test-package-as-root:
+	@if [ "$$(id -u)" -eq 0 ]; then $(MAKE) --no-print-directory test-package; \
+	else echo "Skipping the package test: it needs root"; fi
 
 test-fakes:
 	$(PYTHON) -m unittest discover -s Tests/Fakes -p 'test_*.py'
@@ -39,3 +45,16 @@ demo: demo-deps build
 
 clean:
 	rm -rf .build
+
+# The Debian package, built with dpkg-buildpackage into build/deb/; the Swift
+# toolchain must be on PATH (docs/installation.md).
+.PHONY: deb test-package
+deb:
+	SWIFT=$(SWIFT) packaging/build-deb.sh build/deb
+
+# Installs the package (DEB=file.deb, else a fresh build), checks it, then
+# purges it, on an in-memory overlay of / so the machine is not changed.
+# Needs root.
+test-package:
+	@scripts/install-packages man-db dpkg-dev debhelper
+	Tests/Packaging/test_package.sh --isolated $(DEB)
