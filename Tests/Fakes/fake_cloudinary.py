@@ -19,6 +19,7 @@ from fakelib import cloudinary_params as cp
 from fakelib.cloudinary_faults import ChunkFault, FaultError, FaultPlan
 from fakelib.cloudinary_store import CloudinaryStore, UploadError
 from fakelib.httpserver import FakeRequestHandler, FakeServer, serve
+from fakelib.request_faults import RequestFaultMixin, RequestFaultPlan, cloudinary_request_kind
 
 RESOURCE_TYPES = ("image", "video", "raw", "auto")
 UPLOAD_PATH = re.compile(r"^/v1_1/([^/]+)/([^/]+)/upload/?$")
@@ -60,7 +61,7 @@ class FilePart:
 
 
 class InjectedFault(Exception):
-    """A chunk request that a fault set through POST /_fake/faults makes fail."""
+    """A chunk request that a fault set through POST /_fake/faults makes fail before the fake handles it."""
 
     def __init__(self, fault, upload_id, content_range):
         super().__init__(f"chunk request {fault.chunk} of upload {upload_id}")
@@ -69,7 +70,7 @@ class InjectedFault(Exception):
         self.content_range = content_range
 
 
-class CloudinaryHandler(FakeRequestHandler):
+class CloudinaryHandler(RequestFaultMixin, FakeRequestHandler):
     server_version = "FakeCloudinary/1.0"
 
     @property
@@ -80,6 +81,8 @@ class CloudinaryHandler(FakeRequestHandler):
         self.send_json(status, {"error": {"message": message}})
 
     def route(self):
+        if self.apply_request_faults(cloudinary_request_kind):
+            return
         if self.url_path == "/_fake/state" and self.method == "GET":
             self.send_json(200, self.store.snapshot())
             return
@@ -111,7 +114,7 @@ class CloudinaryHandler(FakeRequestHandler):
         self.send_json(200, self.server.faults.snapshot())
 
     def fail_with(self, injected):
-        """Fail a chunk request as its fault says: HTTP status after the whole body, or a reset part-way."""
+        """Fail a chunk request the way its fault specifies: HTTP status after the whole body, or a reset part-way."""
         fault = injected.fault
         self.log_message("chunk request %d of upload %s (%s): injecting fault %s", fault.chunk,
                          injected.upload_id, injected.content_range, json.dumps(fault.to_json()))
@@ -130,6 +133,7 @@ class CloudinaryHandler(FakeRequestHandler):
                                            f"{injected.upload_id} failed with HTTP {fault.status}")
 
     def handle_upload(self, cloud_name, resource_type):
+        self.dropped_response = None
         try:
             result = self.upload(cloud_name, resource_type)
         except InjectedFault as injected:
@@ -143,6 +147,12 @@ class CloudinaryHandler(FakeRequestHandler):
             if self.server.verbose:
                 self.server.log(f"upload rejected with HTTP {error.status}: {error.message}")
             self.send_error_body(error.status, error.message)
+            return
+        if self.dropped_response is not None:
+            dropped = self.dropped_response
+            self.log_message("chunk request %d of upload %s (%s): accepted, dropping the response",
+                             dropped.fault.chunk, dropped.upload_id, dropped.content_range)
+            self.reset_connection()
             return
         self.send_json(200, result)
 
@@ -160,7 +170,9 @@ class CloudinaryHandler(FakeRequestHandler):
             self.store.count("chunk_requests")
             content_range = self.headers.get("Content-Range").strip()
             fault = self.server.faults.on_chunk_request(chunk[0], content_range)
-            if fault is not None:
+            if fault is not None and fault.drop_response:
+                self.dropped_response = InjectedFault(fault, chunk[0], content_range)
+            elif fault is not None:
                 raise InjectedFault(fault, chunk[0], content_range)
             plan = self.store.plan_chunk(chunk[0], chunk[1], chunk[2])
             md5 = plan.md5
@@ -327,6 +339,7 @@ def main(argv=None):
     server.max_file_size = arguments.max_file_size
     server.min_chunk_size = arguments.min_chunk_size
     server.faults = FaultPlan()
+    server.request_faults = RequestFaultPlan("cloudinary")
     return serve(server)
 
 

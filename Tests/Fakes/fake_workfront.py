@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, quote
 
 from fakelib.content import digest
 from fakelib.httpserver import FakeRequestHandler, FakeServer, serve
+from fakelib.request_faults import RequestFaultMixin, RequestFaultPlan, workfront_request_kind
 from fakelib.workfront_errors import (WorkfrontError, invalid_parameter, not_found, not_logged_in,
                                       unsupported)
 from fakelib.workfront_query import RESERVED_PARAMS, Query, render
@@ -30,7 +31,7 @@ LOGIN_PAGE = (b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Adob
               b"<input name=\"username\"><input name=\"password\" type=\"password\"></form></body></html>\n")
 
 
-class WorkfrontHandler(FakeRequestHandler):
+class WorkfrontHandler(RequestFaultMixin, FakeRequestHandler):
     server_version = "FakeWorkfront/1.0"
 
     @property
@@ -42,6 +43,8 @@ class WorkfrontHandler(FakeRequestHandler):
                                               "exception.api").envelope())
 
     def route(self):
+        if self.apply_request_faults(workfront_request_kind):
+            return
         path = self.url_path
         if path.startswith("/_fake/"):
             self.route_control(path)
@@ -291,6 +294,7 @@ def main(argv=None):
         return 2
     server = FakeServer(arguments.port, WorkfrontHandler, verbose=arguments.verbose)
     server.store = store
+    server.request_faults = RequestFaultPlan("workfront")
     return serve(server)
 
 

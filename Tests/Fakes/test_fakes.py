@@ -240,8 +240,8 @@ class ChunkedUploadTest(unittest.TestCase):
         self.assertEqual(result["etag"], hashlib.md5(data).hexdigest())
         faults = self.fake.json("GET", "/_fake/faults")[1]
         self.assertEqual(faults["pending"], [])
-        self.assertEqual(faults["fired"], [{"chunk": 2, "status": 500, "upload_id": upload_id,
-                                            "content_range": f"bytes {5 << 20}-{(10 << 20) - 1}/-1"}])
+        self.assertIn({"chunk": 2, "status": 500, "upload_id": upload_id,
+                       "content_range": f"bytes {5 << 20}-{(10 << 20) - 1}/-1"}, faults["fired"])
         self.assertEqual(faults["chunk_requests"][upload_id], 4)
         self.assertEqual(self.fake.state()["assets"]["fault/500"]["chunks"],
                          [[0, (5 << 20) - 1, -1], [5 << 20, (10 << 20) - 1, -1], [10 << 20, len(data) - 1, len(data)]])
@@ -263,10 +263,28 @@ class ChunkedUploadTest(unittest.TestCase):
         self.assertIn({"chunk": 1, "reset": True, "afterBytes": 1 << 20, "upload_id": upload_id,
                        "content_range": f"bytes 0-{len(data) - 1}/{len(data)}"}, fired)
 
+    def test_dropped_response_then_resend(self):
+        self.add_fault({"chunk": 1, "dropResponse": True})
+        data = bytes(range(256)) * ((6 << 20) // 256)
+        upload_id = uuid.uuid4().hex
+        connection = self.fake.connection()
+        with self.assertRaises((ConnectionError, http.client.HTTPException)):
+            self.send_chunk(connection, upload_id, data, 0, len(data), "fault/dropped")
+        connection.close()
+        asset = self.fake.state()["assets"]["fault/dropped"]
+        self.assertEqual((asset["upload_count"], asset["etag"]), (1, hashlib.md5(data).hexdigest()))
+        connection = self.fake.connection()
+        status, result = self.send_chunk(connection, upload_id, data, 0, len(data), "fault/dropped")
+        connection.close()
+        self.assertEqual(status, 200, result)
+        self.assertEqual(result["etag"], hashlib.md5(data).hexdigest())
+        self.assertEqual(self.fake.state()["assets"]["fault/dropped"]["upload_count"], 1)
+
     def test_invalid_fault_rejected(self):
         cases = [{"status": 500}, {"chunk": 0, "status": 500}, {"chunk": 1}, {"chunk": 1, "status": 200},
                  {"chunk": 1, "status": 500, "reset": True}, {"chunk": 1, "status": 500, "afterBytes": 10},
-                 {"chunk": 1, "reset": True, "delay": 3}, "chunk 1"]
+                 {"chunk": 1, "reset": True, "delay": 3}, {"chunk": 1, "reset": True, "dropResponse": True},
+                 {"chunk": 1, "dropResponse": True, "afterBytes": 5}, "chunk 1"]
         for spec in cases:
             with self.subTest(spec=spec):
                 status, answer = self.fake.json("POST", "/_fake/faults", json.dumps(spec).encode(),

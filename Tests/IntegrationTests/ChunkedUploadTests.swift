@@ -12,8 +12,8 @@ struct ChunkedUploadTests {
     /// multi-chunk documents small.
     static let smallChunkSize: Int64 = 5 * 1024 * 1024
 
-    /// A tenant with one task of one generated document, and the client set
-    /// to `chunkSize` unless it is the default.
+    /// Starts a tenant with one task of one generated document, and sets the
+    /// client's chunk size to `chunkSize` unless it is the default.
     private func makeTenant(taskID: String, documentID: String, fileName: String, size: Int64,
                             chunkSize: Int64 = defaultChunkSize, download: [String: Any] = [:]) throws -> Tenant {
         let tenant = try Tenant(tasks: [
@@ -40,8 +40,8 @@ struct ChunkedUploadTests {
     }
 
     /// Checks that the asset has the document's MD5 and size from one upload,
-    /// and that the Workfront description holds its secure URL. Returns the
-    /// chunks the fake recorded for the asset.
+    /// and that the Workfront description contains its secure URL. Returns
+    /// the chunks the fake recorded for the asset.
     private func expectDelivered(_ documentID: String, size: Int64, in tenant: Tenant) throws -> [RecordedChunk] {
         let asset = try #require(try tenant.cloudinaryAssets()[documentID], "no asset for document \(documentID)")
         let digest = try tenant.documentDigest(documentID)
@@ -61,9 +61,9 @@ struct ChunkedUploadTests {
     }
 
     /// Checks that `chunks` cover `size` bytes in order without gaps or
-    /// overlaps, that every chunk but the last has `chunkSize` bytes, and
-    /// that the totals are `size` throughout when it was known, or -1 until
-    /// the last chunk when it was not.
+    /// overlaps, and that every chunk but the last has `chunkSize` bytes.
+    /// Every total must be `size` when it was known, and -1 until the last
+    /// chunk when it was not.
     private func expectContiguous(_ chunks: [RecordedChunk], size: Int64, chunkSize: Int64, totalKnown: Bool) throws {
         let expectedCount = Int((size + chunkSize - 1) / chunkSize)
         #expect(chunks.count == expectedCount, "chunks: \(chunks)")
@@ -86,8 +86,8 @@ struct ChunkedUploadTests {
         #expect(lastChunk.total == size, "last chunk \(lastChunk) announces the wrong total")
     }
 
-    /// The fake Cloudinary's record of chunked uploads: the IDs used and the
-    /// number of chunk requests and successful uploads.
+    /// Returns the upload IDs the fake Cloudinary saw, and its counts of
+    /// chunk requests and successful uploads.
     private func uploadRecord(_ tenant: Tenant) throws -> (uploadIDs: [String], chunkRequests: Int?, uploads: Int?) {
         let state = try tenant.cloudinaryState()
         let uploads = state["chunked_uploads"] as? [String: Any] ?? [:]
@@ -116,22 +116,36 @@ struct ChunkedUploadTests {
     /// A fault that fails one chunk's request, and its resends up to `times`
     /// requests in all.
     struct ChunkFault: CustomTestStringConvertible, Sendable {
+        enum Failure: Sendable {
+            /// HTTP 500 after the fake read the whole request.
+            case serverError
+            /// A TCP reset after the fake read this many bytes of the body.
+            case reset(afterBytes: Int)
+            /// A TCP reset in place of the response, after the fake accepted the chunk.
+            case lostResponse
+        }
+
         var label: String
         /// Which chunk fails, from 1; with no earlier failure this is also
         /// the number of the upload's request that fails.
         var chunk: Int
-        /// Whether the connection is reset after `resetAfterBytes` bytes of
-        /// the body, in place of an HTTP 500 after the whole body.
-        var reset = false
-        var resetAfterBytes = 1024 * 1024
+        var failure = Failure.serverError
         var times = 1
         var omitContentLength = false
 
         /// The faults to post to the fake Cloudinary, one per failing request.
         var faults: [[String: Any]] {
-            (0..<times).map { offset in
-                reset ? ["chunk": chunk + offset, "reset": true, "afterBytes": resetAfterBytes]
-                      : ["chunk": chunk + offset, "status": 500]
+            (0..<times).map { offset -> [String: Any] in
+                switch failure {
+                case .serverError:
+                    ["chunk": chunk + offset, "status": 500]
+
+                case .reset(let afterBytes):
+                    ["chunk": chunk + offset, "reset": true, "afterBytes": afterBytes]
+
+                case .lostResponse:
+                    ["chunk": chunk + offset, "dropResponse": true]
+                }
             }
         }
 
@@ -143,10 +157,13 @@ struct ChunkedUploadTests {
         ChunkFault(label: "500 on the second chunk", chunk: 2),
         ChunkFault(label: "500 on the final chunk", chunk: 4),
         ChunkFault(label: "500 twice on the second chunk", chunk: 2, times: 2),
-        ChunkFault(label: "reset inside the second chunk", chunk: 2, reset: true),
-        ChunkFault(label: "reset before the body of the second chunk", chunk: 2, reset: true, resetAfterBytes: 0),
+        ChunkFault(label: "reset inside the second chunk", chunk: 2, failure: .reset(afterBytes: 1024 * 1024)),
+        ChunkFault(label: "reset before the body of the second chunk", chunk: 2, failure: .reset(afterBytes: 0)),
+        ChunkFault(label: "response to the second chunk lost", chunk: 2, failure: .lostResponse),
+        ChunkFault(label: "response to the final chunk lost", chunk: 4, failure: .lostResponse),
         ChunkFault(label: "500 on the second chunk, unknown length", chunk: 2, omitContentLength: true),
-        ChunkFault(label: "reset inside the final chunk, unknown length", chunk: 4, reset: true, omitContentLength: true),
+        ChunkFault(label: "reset inside the final chunk, unknown length", chunk: 4,
+                   failure: .reset(afterBytes: 1024 * 1024), omitContentLength: true),
     ]
 
     @Test(arguments: chunkFaults)

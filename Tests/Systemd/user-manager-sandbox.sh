@@ -4,12 +4,15 @@
 #
 # Usage: user-manager-sandbox.sh DIR
 #
-# DIR must be an empty folder. The manager gets XDG_RUNTIME_DIR=DIR/runtime
-# (unit files go in DIR/runtime/systemd/user/) and HOME=DIR/home. Once both
-# daemons answer, the script prints one line, `READY <pid>`, where <pid> is a
-# process inside the namespace. Run commands there with
+# DIR must be an empty folder. The manager gets HOME=DIR/home, so unit files
+# go in DIR/home/.config/systemd/user/, and XDG_RUNTIME_DIR=/run/systemd/user
+# on a tmpfs that only the namespace sees. The runtime folder holds the
+# notify socket, so it must not be where PrivateTmp= or ProtectHome= hide
+# things (/tmp, /run/user, /home, /root). Once both daemons answer, the
+# script prints one line, `READY <pid>`, where <pid> is a process inside the
+# namespace. Run commands there with
 #
-#   nsenter --target <pid> --mount -- env XDG_RUNTIME_DIR=DIR/runtime \
+#   nsenter --target <pid> --mount -- env XDG_RUNTIME_DIR=/run/systemd/user \
 #       systemctl --user ...
 #
 # The script runs until its standard input reaches end of file or it gets
@@ -55,22 +58,57 @@ stop_process() {
     wait "$pid" 2>/dev/null || true
 }
 
+# Creates the nodes that PID 1 makes at boot and that the manager mounts over
+# paths that ProtectHome=, ProtectKernelTunables=, ProtectKernelLogs= and
+# the like hide. Without them those options fail with 226/NAMESPACE.
+make_inaccessible_nodes() {
+    local folder=$1
+    mkdir -p "$folder"
+    install -m 0000 /dev/null "$folder/reg"
+    mkdir -m 0000 "$folder/dir"
+    mkfifo -m 0000 "$folder/fifo"
+    mknod -m 0000 "$folder/chr" c 0 0
+    mknod -m 0000 "$folder/blk" b 0 0
+    # mknod(1) cannot make a socket node; binding a unix socket does.
+    python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$folder/sock"
+    chmod 0000 "$folder/sock"
+}
+
 # Inside the namespaces: mounts, journald, the manager, then wait.
 run_inside() {
     local dir=$1
-    local runtime=$dir/runtime home=$dir/home
-    local journald_pid manager_pid tick
+    local runtime=/run/systemd/user home=$dir/home
+    local journald_pid manager_pid tick state
 
+    # Everything below mounts over host paths, so refuse to run outside a
+    # new mount namespace.
+    if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then
+        fail "--inside must run in a new mount namespace"
+    fi
     # The cgroup namespace only changes what /proc/*/cgroup shows; a fresh
     # cgroup2 mount is what makes the manager see its sandbox cgroup as the
     # root. Unified mode: no v1 controller hierarchy is visible to it.
     mount -t cgroup2 cgroup2 /sys/fs/cgroup
+    # MountAPIVFS=, which ProtectProc=, ProcSubset= and
+    # ProtectControlGroups= imply, puts an empty tmpfs on /run unless /run
+    # is already a mount point. In a container it may not be, and then
+    # services lose journald's socket.
+    mount --rbind /run /run
+    # unshare made every mount private, so nothing below reaches the host.
+    # Shared again inside, they let the manager's credential mounts (made
+    # in a child namespace and moved into place) show up for services. This
+    # comes after the bind: a bind of a shared mount joins its peer group,
+    # every mount under /run would then appear twice, and systemd fails to
+    # set up the namespace of a unit's second process (226/NAMESPACE).
+    mount --make-rshared /
     mount -t tmpfs -o mode=0755 tmpfs /run/systemd
     mount -t tmpfs -o mode=0755 tmpfs /run/log
+    mkdir -m 0700 "$runtime"
     if [ -d /var/log/journal ]; then
         mount -t tmpfs -o mode=0755 tmpfs /var/log/journal
     fi
     mkdir -p /run/systemd/system /run/systemd/journal /run/log/journal
+    make_inaccessible_nodes /run/systemd/inaccessible
     printf '[Journal]\nStorage=volatile\nReadKMsg=no\n' >"$dir/journald.conf"
     mount --bind "$dir/journald.conf" /etc/systemd/journald.conf
 
@@ -103,7 +141,7 @@ run_inside() {
 
 # Ends every process left in CGROUP and its children, then removes them.
 remove_cgroup() {
-    local cgroup=$1 pid
+    local cgroup=$1 pid tick
     [ -d "$cgroup" ] || return 0
     for pid in $(find "$cgroup" -name cgroup.procs -exec cat {} +); do
         kill -KILL "$pid" 2>/dev/null || true
@@ -125,8 +163,7 @@ fi
 command -v unshare >/dev/null || fail "unshare(1) not found"
 dir=$(realpath "$1")
 [ -d "$dir" ] || fail "$dir is not a folder"
-mkdir -p "$dir/runtime/systemd/user" "$dir/home"
-chmod 0700 "$dir/runtime"
+mkdir -p "$dir/home/.config/systemd/user"
 
 root=$(cgroup2_root) || fail "no cgroup2 hierarchy under /sys/fs/cgroup"
 own=$(sed -n 's/^0:://p' /proc/self/cgroup)
@@ -136,8 +173,8 @@ trap 'remove_cgroup "$sandbox_cgroup"' EXIT
 
 # The child joins the sandbox cgroup before unshare, so the new cgroup
 # namespace is rooted there; this script stays outside to clean up. A
-# background job reads /dev/null unless told otherwise, and the child needs
-# this script's standard input to notice its end.
+# background job reads /dev/null unless redirected, and the child needs this
+# script's standard input to notice its end.
 exec 3<&0
 bash -c 'echo $$ >"$1/cgroup.procs" && exec unshare --mount --cgroup --propagation private "$2" --inside "$3"' \
     sandbox "$sandbox_cgroup" "$(realpath "$0")" "$dir" <&3 &

@@ -7,46 +7,60 @@ class FaultError(ValueError):
     """A fault description that is not valid."""
 
 
+def _is_integer(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class ChunkFault:
     """One fault: the `chunk`-th request (1-based, resends included) of an upload ID fails once.
 
-    The request fails either with HTTP `status` after its whole body was read,
-    or with a TCP reset after `after_bytes` bytes of its body were read.
+    The request fails in one of three ways. With `status`, the fake reads the
+    whole body and returns that HTTP status. With `reset`, it reads
+    `after_bytes` bytes of the body and resets the connection. With
+    `drop_response`, it accepts the chunk and resets the connection in place
+    of the response.
     """
 
-    def __init__(self, chunk, status=None, reset=False, after_bytes=0):
+    def __init__(self, chunk, status=None, reset=False, after_bytes=0, drop_response=False):
         self.chunk = chunk
         self.status = status
         self.reset = reset
         self.after_bytes = after_bytes
+        self.drop_response = drop_response
 
     @classmethod
     def from_json(cls, spec):
-        """Build a fault from `{"chunk": N, "status": S}` or `{"chunk": N, "reset": true, "afterBytes": B}`."""
+        """Build a fault from `{"chunk": N, "status": S}`, `{"chunk": N, "reset": true, "afterBytes": B}`
+        or `{"chunk": N, "dropResponse": true}`."""
         if not isinstance(spec, dict):
             raise FaultError(f"a fault must be a JSON object, got {spec!r}")
-        unknown = sorted(set(spec) - {"chunk", "status", "reset", "afterBytes"})
+        unknown = sorted(set(spec) - {"chunk", "status", "reset", "afterBytes", "dropResponse"})
         if unknown:
-            raise FaultError(f"unknown fault keys {unknown}; use chunk, status, reset and afterBytes")
+            raise FaultError(f"unknown fault keys {unknown}; use chunk, status, reset, afterBytes and dropResponse")
         chunk = spec.get("chunk")
-        if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
+        if not _is_integer(chunk) or chunk < 1:
             raise FaultError(f"chunk must be a positive integer (1 is an upload's first chunk request), got {chunk!r}")
         status = spec.get("status")
         reset = spec.get("reset", False)
-        if (status is None) == (reset is not True):
-            raise FaultError("a fault needs exactly one of \"status\": 400-599 and \"reset\": true")
-        if status is not None and (not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599):
+        drop_response = spec.get("dropResponse", False)
+        kinds = [status is not None, reset is True, drop_response is True]
+        if sum(kinds) != 1 or reset not in (True, False) or drop_response not in (True, False):
+            raise FaultError("a fault needs exactly one of \"status\": 400-599, \"reset\": true "
+                             "and \"dropResponse\": true")
+        if status is not None and (not _is_integer(status) or not 400 <= status <= 599):
             raise FaultError(f"status must be an integer from 400 to 599, got {status!r}")
         after_bytes = spec.get("afterBytes", 0)
-        if not isinstance(after_bytes, int) or isinstance(after_bytes, bool) or after_bytes < 0:
+        if not _is_integer(after_bytes) or after_bytes < 0:
             raise FaultError(f"afterBytes must be a non-negative integer, got {after_bytes!r}")
         if after_bytes and not reset:
             raise FaultError("afterBytes applies only to a reset fault")
-        return cls(chunk, status=status, reset=reset is True, after_bytes=after_bytes)
+        return cls(chunk, status=status, reset=reset, after_bytes=after_bytes, drop_response=drop_response)
 
     def to_json(self):
         if self.reset:
             return {"chunk": self.chunk, "reset": True, "afterBytes": self.after_bytes}
+        if self.drop_response:
+            return {"chunk": self.chunk, "dropResponse": True}
         return {"chunk": self.chunk, "status": self.status}
 
 

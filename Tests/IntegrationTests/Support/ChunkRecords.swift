@@ -16,8 +16,8 @@ struct RecordedChunk: Equatable, CustomStringConvertible {
 
     var description: String { "[\(first), \(last), \(total)]" }
 
-    /// Parses the fake's `[first, last, total]` lists; returns nil when one
-    /// entry is not a list of three integers.
+    /// Parses the fake's `[first, last, total]` lists, and returns nil when
+    /// an entry is not a list of three integers.
     static func list(from value: Any?) -> [RecordedChunk]? {
         guard let entries = value as? [[Any]] else { return nil }
         var chunks: [RecordedChunk] = []
@@ -31,8 +31,8 @@ struct RecordedChunk: Equatable, CustomStringConvertible {
 }
 
 extension FakeServer {
-    /// POSTs `object` as JSON to a control endpoint and parses its JSON answer;
-    /// throws when the answer is not 200.
+    /// POSTs `object` as JSON to a control endpoint and parses the JSON
+    /// response. Throws when the status is not 200.
     func control(_ path: String, posting object: Any) throws -> [String: Any] {
         let body = try JSONSerialization.data(withJSONObject: object)
         let response = try HTTPClient().perform(HTTPRequest(method: "POST", url: baseURL + path,
@@ -49,7 +49,7 @@ extension FakeServer {
 }
 
 extension Tenant {
-    /// The fake Cloudinary's whole state: `assets`, `chunked_uploads` and `counters`.
+    /// Returns the fake Cloudinary's whole state: `assets`, `chunked_uploads` and `counters`.
     func cloudinaryState() throws -> [String: Any] {
         try cloudinary.control("/_fake/state")
     }
@@ -60,7 +60,7 @@ extension Tenant {
         _ = try cloudinary.control("/_fake/faults", posting: fault)
     }
 
-    /// The fake Cloudinary's `pending` and `fired` faults and its `chunk_requests` per upload ID.
+    /// Returns the fake Cloudinary's `pending` and `fired` faults and its `chunk_requests` per upload ID.
     func cloudinaryFaults() throws -> [String: Any] {
         try cloudinary.control("/_fake/faults")
     }
