@@ -21,8 +21,10 @@ public struct Logger: Sendable {
     /// The logger for this process: journald's native protocol when standard
     /// error is the journal, one line per event on standard error otherwise.
     public static func forProcess(identifier: String = "wf2cloudinary", minimumLevel: LogLevel = .info) -> Logger {
-        let sink: any LogSink = JournalWriter.standardErrorIsJournal()
-            ? JournalSink(identifier: identifier) : StandardErrorSink()
+        // sd_journal_sendv reports success even when journald's socket is
+        // missing (systemd 252), so the socket's presence is checked here.
+        let journalReachable = JournalWriter.standardErrorIsJournal() && JournalWriter.socketExists
+        let sink: any LogSink = journalReachable ? JournalSink(identifier: identifier) : StandardErrorSink()
         return Logger(sink: sink, minimumLevel: minimumLevel)
     }
 

@@ -64,15 +64,20 @@ public final class Scheduler: @unchecked Sendable {
     /// ready. Returns at once, because the work happens on the scheduler's queue.
     public func start() {
         queue.async { [self] in
-            installSignalHandlers()
-            startWatchdog()
-            logger.notice("Service started", [("WORKERS", String(work.workers)), ("POLL_INTERVAL", String(work.pollInterval)),
-                                              ("CONFIG", work.configPath)])
-            notifier.ready(status: "starting the first poll")
-            pollTimer = DispatchSource.makeTimerSource(queue: queue)
-            pollTimer?.setEventHandler { [weak self] in self?.tickFired() }
-            pollTimer?.schedule(deadline: .now())
-            pollTimer?.resume()
+            // READY=1 waits until every signal source is registered: a
+            // SIGTERM or SIGHUP sent right after READY must not be lost.
+            let registered = DispatchGroup()
+            installSignalHandlers(registered: registered)
+            registered.notify(queue: queue) { [self] in
+                startWatchdog()
+                logger.notice("Service started", [("WORKERS", String(work.workers)),
+                                                  ("POLL_INTERVAL", String(work.pollInterval)), ("CONFIG", work.configPath)])
+                notifier.ready(status: "starting the first poll")
+                pollTimer = DispatchSource.makeTimerSource(queue: queue)
+                pollTimer?.setEventHandler { [weak self] in self?.tickFired() }
+                pollTimer?.schedule(deadline: .now())
+                pollTimer?.resume()
+            }
         }
     }
 
@@ -86,7 +91,11 @@ public final class Scheduler: @unchecked Sendable {
 
         case .startDiscovery(let limit):
             discoveryStarted = .now
-            currentPoll = PollTotals()
+            // Transfers still in flight belong to the poll that found them,
+            // so their totals carry over until everything has finished.
+            if state.inFlight.isEmpty {
+                currentPoll = PollTotals()
+            }
             let discover = work.discover
             updateStatus()
             Thread.detachNewThread { [self] in
@@ -106,8 +115,8 @@ public final class Scheduler: @unchecked Sendable {
                 waiting[id] = byID[id]
             }
             metrics?.pollSucceeded()
-            currentPoll.tasks = queued.count
-            currentPoll.documents = queued.reduce(0) { $0 + (byID[$1]?.documents.count ?? 0) }
+            currentPoll.tasks += queued.count
+            currentPoll.documents += queued.reduce(0) { $0 + (byID[$1]?.documents.count ?? 0) }
             logger.info("Poll finished", [("TASKS_FOUND", String(tasks.count)), ("TASKS_QUEUED", String(queued.count)),
                                           ("DOCUMENTS", String(currentPoll.documents))])
 
@@ -116,7 +125,7 @@ public final class Scheduler: @unchecked Sendable {
             logger.warning("Discovery failed, retrying at the next poll", [("ERROR", "\(error)")])
             statusNote = "last discovery failed"
         }
-        if state.queue.isEmpty {
+        if state.queue.isEmpty && state.inFlight.isEmpty {
             lastPoll = currentPoll
         }
         startTasks()
@@ -195,11 +204,13 @@ public final class Scheduler: @unchecked Sendable {
 
     // MARK: Signals
 
-    private func installSignalHandlers() {
+    private func installSignalHandlers(registered: DispatchGroup) {
         for (number, handler) in [(SIGHUP, reloadRequested), (SIGTERM, stopRequested), (SIGINT, stopRequested)] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler(handler: handler)
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
             source.resume()
             signalSources.append(source)
         }

@@ -23,6 +23,11 @@ public enum JournalWriter {
         return sd_journal_sendv(vectors, Int32(vectors.count)) == 0
     }
 
+    /// Whether journald's native socket exists.
+    public static var socketExists: Bool {
+        FileManager.default.fileExists(atPath: "/run/systemd/journal/socket")
+    }
+
     /// Whether standard error is connected to journald: `JOURNAL_STREAM`
     /// names the device and inode of the stream journald gave this process,
     /// and they match what fstat(2) reports for descriptor 2. A redirect or a

@@ -47,7 +47,15 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
     }
 
     init(_ error: CloudinaryError) {
-        let kind: Kind = error.kind == "credentialsRejected" ? .credentials : .upload
+        let kind: Kind
+        if error.kind == "credentialsRejected" {
+            kind = .credentials
+        } else if error.transportError?.kind == "cancelled" {
+            // The service is stopping: the task stays in its trigger status.
+            kind = .cancelled
+        } else {
+            kind = .upload
+        }
         self.init(kind: kind, message: error.description, isTransient: error.isTransient, httpStatus: error.httpStatus)
         self.retryAfter = error.retryAfter
     }
