@@ -82,8 +82,8 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
     }
 
     static func tooLarge(_ size: Int64?, _ maxBytes: Int64) -> TransferError {
-        let size = size.map { "\($0) bytes" } ?? "more bytes"
-        return TransferError(kind: .tooLarge, message: "the document has \(size) than limits.maxDocumentBytes (\(maxBytes)) allows")
+        let amount = size.map { "\($0) bytes, more" } ?? "more bytes"
+        return TransferError(kind: .tooLarge, message: "the document has \(amount) than limits.maxDocumentBytes (\(maxBytes)) allows")
     }
 
     /// Blocks until the download has started; returns its declared length.

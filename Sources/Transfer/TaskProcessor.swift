@@ -92,15 +92,22 @@ public struct TaskProcessor: Sendable {
             log.error("Document failed", Self.fields(failure))
             return DocumentOutcome(document: document, error: failure)
         }
-        if let resumed = resumeFromJournal(document, version: version, plan: plan, log: log) {
-            return resumed
-        }
+        // An upload that Cloudinary confirmed is never repeated: a retry after
+        // a failed write-back, or a version the journal already records,
+        // only writes the address back.
+        var uploaded = recordedUpload(document, version: version, plan: plan, log: log)
         var attempt = 1
         while true {
             let started = ContinuousClock.now
             do {
-                let outcome = try transfer.run(document, plan: plan, cancellation: cancellation)
-                remember(outcome, task: task, document: document, version: version, log: log)
+                let outcome: TransferOutcome
+                if let uploaded {
+                    outcome = uploaded
+                } else {
+                    outcome = try transfer.run(document, plan: plan, cancellation: cancellation)
+                    remember(outcome, task: task, document: document, version: version, log: log)
+                    uploaded = outcome
+                }
                 try writeBack(outcome.result.secureURL, publicID: outcome.result.publicID, to: document)
                 log.info("Document uploaded", [
                     ("PUBLIC_ID", outcome.result.publicID), ("SECURE_URL", outcome.result.secureURL),
@@ -125,12 +132,11 @@ public struct TaskProcessor: Sendable {
         }
     }
 
-    /// Finishes a document whose current version Cloudinary already
-    /// confirmed (a retry, or a restart after a crash between the upload and
-    /// the write-back) with the write-back alone. Returns nil when the
-    /// journal has no record of this version under the planned public ID.
-    private func resumeFromJournal(_ document: WorkfrontDocument, version: WorkfrontDocumentVersion, plan: UploadPlan,
-                                   log: Logger) -> DocumentOutcome? {
+    /// The upload of this document version that the journal records under
+    /// the planned public ID (from a crash between the upload and the
+    /// write-back, or an earlier pass), or nil.
+    private func recordedUpload(_ document: WorkfrontDocument, version: WorkfrontDocumentVersion, plan: UploadPlan,
+                                log: Logger) -> TransferOutcome? {
         guard let journal else { return nil }
         let record: UploadRecord?
         do {
@@ -140,18 +146,12 @@ public struct TaskProcessor: Sendable {
             return nil
         }
         guard let record, record.publicID == plan.parameters["public_id"] else { return nil }
-        do {
-            try writeBack(record.secureURL, publicID: record.publicID, to: document)
-        } catch {
-            log.log(error.isTransient ? .warning : .error, "Document failed", Self.fields(error))
-            return DocumentOutcome(document: document, error: error)
-        }
-        log.info("Document already uploaded, address written back", [
+        log.info("Document already uploaded, writing the address back", [
             ("PUBLIC_ID", record.publicID), ("SECURE_URL", record.secureURL), ("BYTES", String(record.bytes)),
         ])
         let result = UploadResult(publicID: record.publicID, version: record.cloudinaryVersion, secureURL: record.secureURL,
                                   bytes: record.bytes, etag: record.md5, resourceType: plan.resourceType)
-        return DocumentOutcome(document: document, transfer: TransferOutcome(result: result, bytes: record.bytes, md5: record.md5, chunks: 0))
+        return TransferOutcome(result: result, bytes: record.bytes, md5: record.md5, chunks: 0)
     }
 
     /// Records a confirmed upload before the write-back. A failure to record

@@ -45,8 +45,11 @@ enum ModelDecoding {
             throw shapeError("a task without an ID", request: request)
         }
         let project = object["project"] as? [String: Any]
+        guard let items = object["documents"] as? [Any] else {
+            throw shapeError("task \(id) whose \"documents\" is not a list", request: request)
+        }
         var documents: [WorkfrontDocument] = []
-        for item in object["documents"] as? [Any] ?? [] {
+        for item in items {
             documents.append(try document(item, taskID: id, request: request))
         }
         return WorkfrontTask(

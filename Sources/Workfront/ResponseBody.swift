@@ -21,16 +21,22 @@ enum ResponseBody {
 
     /// The body as a JSON object, or an error describing what it is instead
     /// (an HTML login page, a truncated body).
-    static func jsonObject(of response: HTTPResponse, request: String) throws(WorkfrontError) -> [String: Any] {
+    ///
+    /// - Parameter quoteBody: whether the message may quote the start of the
+    ///   body; false for answers that may carry a credential.
+    static func jsonObject(of response: HTTPResponse, request: String,
+                           quoteBody: Bool = true) throws(WorkfrontError) -> [String: Any] {
         let mediaType = response.head.mediaType ?? "no content type"
         let parsed = try? JSONSerialization.jsonObject(with: Data(response.body))
         guard let object = parsed as? [String: Any] else {
             if response.status >= 500 {
-                throw statusError(response.status, request: request, detail: "with \(mediaType): \(preview(response.body))")
+                throw statusError(response.status, request: request,
+                                  detail: "with \(mediaType): \(quoteBody ? preview(response.body) : "(body not shown)")")
             }
             let what = mediaType.contains("html") ? "an HTML page" : (parsed == nil ? "invalid or truncated JSON" : "JSON that is not an object")
             throw WorkfrontError(kind: .unexpectedResponse, request: request, httpStatus: response.status,
-                                 message: "expected a JSON object, received \(what) (\(mediaType), \(response.body.count) bytes): \(preview(response.body))",
+                                 message: "expected a JSON object, received \(what) (\(mediaType), \(response.body.count) bytes)"
+                                    + (quoteBody ? ": \(preview(response.body))" : ""),
                                  isTransient: false)
         }
         return object
@@ -46,7 +52,8 @@ enum ResponseBody {
             kind = .authentication
         } else if errorClass.hasSuffix("NotFoundException") || status == 404 {
             kind = .notFound
-        } else if status >= 500 {
+        } else if status >= 500 || status == 429 || status == 408 {
+            // Overloaded, rate limited or timed out: the same call may pass later.
             kind = .server
         } else {
             kind = .badRequest

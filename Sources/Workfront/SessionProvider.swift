@@ -89,8 +89,9 @@ public final class SessionProvider: Sendable {
         } catch {
             throw WorkfrontError(kind: .transport, request: request, message: "\(error)")
         }
-        let object = try ResponseBody.jsonObject(of: response, request: request)
-        if (400..<500).contains(response.status) {
+        // The answer carries the session ID, so no part of it is quoted.
+        let object = try ResponseBody.jsonObject(of: response, request: request, quoteBody: false)
+        if [400, 401, 403].contains(response.status) {
             let reason = [object["error"] as? String, object["error_description"] as? String].compactMap { $0 }.joined(separator: ": ")
             throw WorkfrontError(kind: .credentialsRejected, request: request, httpStatus: response.status,
                                  message: "Workfront refused the login (\(reason.isEmpty ? "no reason given" : String(reason.prefix(300)))); check the workfront-* credentials")

@@ -59,13 +59,13 @@ enum OnceCommand {
 
     private static func printSummary(_ summary: RunSummary) {
         for task in summary.tasks.sorted(by: { $0.taskID < $1.taskID }) {
-            Output.line("task \(task.taskID): \(task.state.rawValue)")
+            Output.line("task \(Output.printable(task.taskID)): \(task.state.rawValue)")
             for document in task.documents {
-                let name = document.document.currentVersion?.fileName ?? document.document.name
+                let name = Output.printable(document.document.currentVersion?.fileName ?? document.document.name)
                 if let transfer = document.transfer {
                     Output.line("  \(name) -> \(transfer.result.secureURL) (\(transfer.bytes) bytes)")
                 } else if let error = document.error {
-                    Output.line("  \(name): FAILED: \(error.message)")
+                    Output.line("  \(name): FAILED: \(Output.printable(error.message))")
                 }
             }
         }
@@ -86,7 +86,7 @@ enum OnceCommand {
             return .taskFailed
         }
         for task in tasks {
-            Output.line("task \(task.id) \"\(task.name)\": \(task.documents.count) documents")
+            Output.line("task \(Output.printable(task.id)) \"\(Output.printable(task.name))\": \(task.documents.count) documents")
             for document in task.documents {
                 guard let version = document.currentVersion else {
                     Output.line("  document \(document.id): no current version, would fail")
@@ -96,11 +96,11 @@ enum OnceCommand {
                 do {
                     plan = try components.planner.plan(task: task, document: document, version: version)
                 } catch {
-                    Output.line("  \(version.fileName): would fail: \(error)")
+                    Output.line("  \(Output.printable(version.fileName)): would fail: \(error)")
                     continue
                 }
                 let parameters = plan.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                Output.line("  \(version.fileName) (\(version.docSize.map { "\($0) bytes" } ?? "size unknown")): resource_type=\(plan.resourceType) \(parameters)")
+                Output.line("  \(Output.printable(version.fileName)) (\(version.docSize.map { "\($0) bytes" } ?? "size unknown")): resource_type=\(plan.resourceType) \(Output.printable(parameters))")
             }
         }
         Output.line("dry run: nothing was uploaded or changed")
@@ -113,6 +113,20 @@ enum OnceCommand {
 enum Output {
     static func line(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// `text` with control characters written as escapes (`\x1b`), so
+    /// names from Workfront cannot move the cursor or clear the terminal.
+    static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                result += String(format: "\\x%02x", scalar.value)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     static func error(_ text: String) {

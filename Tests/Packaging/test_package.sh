@@ -123,9 +123,11 @@ enter_overlay() {
     mount -t tmpfs tmpfs "$root/merged/run" || exit 1
     mkdir -p "$root/merged/run/lock"
     mount -t tmpfs tmpfs "$root/merged/tmp" || exit 1
-    # The package may lie under the host's /tmp, which is hidden in the chroot.
+    # The package and this script may lie under the host's /tmp (a clone in
+    # /tmp, for example), which the fresh /tmp hides in the chroot.
     cp "$deb" "$root/merged/tmp/" || exit 1
-    exec chroot "$root/merged" /bin/bash "$script" --in-overlay "/tmp/$(basename "$deb")"
+    cp "$script" "$root/merged/tmp/test_package.sh" || exit 1
+    exec chroot "$root/merged" /bin/bash /tmp/test_package.sh --in-overlay "/tmp/$(basename "$deb")"
 }
 
 # --- Checks -------------------------------------------------------------------
