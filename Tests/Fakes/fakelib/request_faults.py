@@ -31,7 +31,7 @@ KINDS = {
 REQUEST_BODY_KINDS = frozenset({"exchange", "update", "note", "upload"})
 # Kinds whose requests present a Workfront session, so that expireSession applies.
 SESSION_KINDS = frozenset({"search", "get", "update", "note", "download"})
-# Kinds whose answer is one JSON document that `patch` and `replaceBytes` can change.
+# Kinds whose response is one JSON document that `patch` and `replaceBytes` can change.
 JSON_KINDS = frozenset({"exchange", "search", "get", "update", "note", "upload"})
 ACTIONS = ("status", "html", "truncate", "reset", "stall", "expireSession", "json", "body", "bodyBase64",
            "patch", "replaceBytes", "oversize")
@@ -183,7 +183,7 @@ def _check_options(action, fault, kind):
         raise RequestFaultError(f"expireSession needs a request that presents a Workfront session "
                                 f"({', '.join(sorted(SESSION_KINDS))}), not {kind}")
     if action in ("patch", "replaceBytes") and kind not in JSON_KINDS:
-        raise RequestFaultError(f"{action} changes a JSON answer, and {kind} answers are not JSON")
+        raise RequestFaultError(f"{action} changes a JSON response, and {kind} responses are not JSON")
     if "contentType" in fault and not isinstance(fault["contentType"], str):
         raise RequestFaultError(f"contentType must be a string, got {fault['contentType']!r}")
 
@@ -218,8 +218,8 @@ def _check_replacements(replacements):
 def apply_patch(document, operations):
     """Set or delete the values at each operation's path in the parsed JSON `document`, and return it.
 
-    A path that does not exist in the answer is skipped, so one fault can
-    target a list position that only some answers have.
+    A path that does not exist in the response is skipped, so one fault can
+    target a list position that only some responses have.
     """
     for operation in operations:
         *parents, last = operation["path"]
@@ -385,9 +385,9 @@ class RequestFaultMixin:
     def apply_request_faults(self, classify):
         """Serve the control endpoint, or apply the fault due for this request.
 
-        Returns True when the request was fully answered here (the control
-        endpoint, or a fault that replaces the fake's answer), False when the
-        fake must handle it, possibly with its answer changed afterwards.
+        Returns True when the response was sent here (the control
+        endpoint, or a fault that replaces the fake's response), False when the
+        fake must handle it, possibly with its response changed afterwards.
         """
         if self._plain_wfile is not None:
             self.wfile = self._plain_wfile
@@ -427,7 +427,7 @@ class RequestFaultMixin:
         self.send_json(200, plan.snapshot())
 
     def _apply_before_handling(self, fault):
-        """Apply the parts of `fault` that act before the fake handles the request; True when answered here."""
+        """Apply the parts of `fault` that act before the fake handles the request, and return True when the response was sent here."""
         action, options = fault.action, fault.options
         if action == "reset" and fault.phase == "request":
             self._read_then_reset(options.get("afterBytes", 0))
@@ -501,7 +501,7 @@ class RequestFaultMixin:
             left -= min(left, len(piece))
         self.wfile.write(suffix)
 
-    # Responses: the overrides below change the fake's own answer when a fault says so.
+    # Responses: the overrides below change the fake's own response when a fault requires it.
 
     def send_bytes(self, status, data, content_type, headers=()):
         fault = self._response_fault
@@ -509,10 +509,10 @@ class RequestFaultMixin:
             self._note_session(data)
         if fault is not None and fault.action in ("truncate", "patch", "replaceBytes"):
             self._response_fault = None
-            data = self._changed_answer(fault, data)
+            data = self._changed_response(fault, data)
         super().send_bytes(status, data, content_type, headers)
 
-    def _changed_answer(self, fault, data):
+    def _changed_response(self, fault, data):
         if fault.action == "truncate":
             return data[:len(data) // 2]
         if fault.action == "patch":
