@@ -58,3 +58,12 @@ deb:
 test-package:
 	@scripts/install-packages man-db dpkg-dev debhelper
 	Tests/Packaging/test_package.sh --isolated $(DEB)
+
+# Fault injection and crash runs against the fakes; each prints a table
+# (docs/fault-injection.md).
+.PHONY: faults crash
+faults: build
+	$(PYTHON) bench/faults.py --binary .build/debug/wf2cloudinary $(FAULTS_ARGS)
+
+crash: build
+	$(PYTHON) bench/crash.py --binary .build/debug/wf2cloudinary $(CRASH_ARGS)
