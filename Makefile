@@ -67,3 +67,9 @@ faults: build
 
 crash: build
 	$(PYTHON) bench/crash.py --binary .build/debug/wf2cloudinary $(CRASH_ARGS)
+
+# Throughput, documents per second and peak RSS against the fakes and a
+# plain curl pipeline (docs/performance.md).
+.PHONY: bench
+bench: release
+	$(PYTHON) bench/bench.py --binary .build/release/wf2cloudinary

@@ -65,7 +65,10 @@ public enum CloudinaryResponse {
             return .success(.complete(try decoder.decode(UploadResult.self, from: data)))
         } catch {
             let message = ResponseText.unexpected(status: status, contentType: contentType, body: body, detail: problem(in: error))
-            return .failure(CloudinaryError(kind: "unexpectedResponse", httpStatus: status, message: message, isTransient: false))
+            // A success status with a body that is not the result is most
+            // likely a cut connection or a proxy's page: worth another try.
+            // The upload may then be sent twice, under the same public ID.
+            return .failure(CloudinaryError(kind: "unexpectedResponse", httpStatus: status, message: message, isTransient: true))
         }
     }
 

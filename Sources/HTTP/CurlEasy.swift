@@ -57,7 +57,7 @@ final class CurlEasy: @unchecked Sendable {
         try setLong(CURLOPT_LOW_SPEED_LIMIT, request.timeouts.lowSpeedBytesPerSecond)
         try setLong(CURLOPT_LOW_SPEED_TIME, request.timeouts.lowSpeedSeconds)
         try setLong(CURLOPT_BUFFERSIZE, 256 * 1024)
-        try setLong(CURLOPT_UPLOAD_BUFFERSIZE, 1024 * 1024)
+        try setLong(CURLOPT_UPLOAD_BUFFERSIZE, 256 * 1024)
         try setLong(CURLOPT_NOPROGRESS, 0)
         errorBuffer.withUnsafeMutableBufferPointer { buffer in
             buffer[0] = 0

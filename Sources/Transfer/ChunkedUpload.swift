@@ -1,6 +1,7 @@
 import Cloudinary
 import Foundation
 import HTTP
+import Logging
 
 /// Cloudinary's chunked upload of one document read from a pipe.
 ///
@@ -17,6 +18,7 @@ struct ChunkedUpload {
     let plan: UploadPlan
     let chunkSize: Int
     let cancellation: HTTPCancellation?
+    let logger: Logger
     /// Attempts per chunk for failures that may pass (5xx, resets).
     var attemptsPerChunk = 3
 
@@ -82,7 +84,14 @@ struct ChunkedUpload {
                 // may have stopped part-way through the pipe's bytes.
                 try buffer.fill(from: pipe, upTo: Int(length))
                 source = buffer.reader()
+                logger.warning("Chunk upload failed, resending", [
+                    ("UPLOAD_ID", range.uploadID), ("CONTENT_RANGE", range.contentRange), ("ATTEMPT", String(attempt)),
+                    ("ERROR_KIND", error.kind), ("ERROR", error.message),
+                ])
                 Thread.sleep(forTimeInterval: Double(1 << (attempt - 1)))
+                if cancellation?.isCancelled ?? false {
+                    throw error
+                }
                 attempt += 1
             }
         }

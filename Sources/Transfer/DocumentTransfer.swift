@@ -1,6 +1,7 @@
 import Cloudinary
 import Foundation
 import HTTP
+import Logging
 import Workfront
 
 /// What to send to Cloudinary for one document.
@@ -35,10 +36,12 @@ public struct DocumentTransfer: Sendable {
     let pipeCapacity: Int
     /// Where byte counts go while documents move, for `once` on a terminal.
     public var progress: (any TransferProgress)?
+    /// Where chunk resends are logged; the task's logger adds its IDs.
+    public var logger = Logger(sink: StandardErrorSink())
     /// Documents larger than this fail without being uploaded; nil for no limit.
     public var maxDocumentBytes: Int64?
 
-    public init(workfront: WorkfrontClient, uploader: CloudinaryUploader, chunkSize: Int, pipeCapacity: Int = 4 * 1024 * 1024) {
+    public init(workfront: WorkfrontClient, uploader: CloudinaryUploader, chunkSize: Int, pipeCapacity: Int = 1024 * 1024) {
         self.workfront = workfront
         self.uploader = uploader
         self.chunkSize = chunkSize
@@ -106,7 +109,8 @@ public struct DocumentTransfer: Sendable {
             }
             return (result, 1)
         }
-        let chunked = ChunkedUpload(uploader: uploader, plan: plan, chunkSize: chunkSize, cancellation: cancellation)
+        let chunked = ChunkedUpload(uploader: uploader, plan: plan, chunkSize: chunkSize, cancellation: cancellation,
+                                    logger: logger)
         return try chunked.run(source: feed.pipe, total: length)
     }
 

@@ -34,10 +34,12 @@ enum ResponseBody {
                                   detail: "with \(mediaType): \(quoteBody ? preview(response.body) : "(body not shown)")")
             }
             let what = mediaType.contains("html") ? "an HTML page" : (parsed == nil ? "invalid or truncated JSON" : "JSON that is not an object")
+            // Under a success status, an HTML page or cut-off JSON comes from
+            // a proxy or a broken connection, so a later try may pass.
             throw WorkfrontError(kind: .unexpectedResponse, request: request, httpStatus: response.status,
                                  message: "expected a JSON object, received \(what) (\(mediaType), \(response.body.count) bytes)"
                                     + (quoteBody ? ": \(preview(response.body))" : ""),
-                                 isTransient: false)
+                                 isTransient: (200..<300).contains(response.status) && parsed == nil)
         }
         return object
     }

@@ -85,6 +85,7 @@ struct Components: Sendable {
         var transfer = DocumentTransfer(workfront: workfront, uploader: uploader, chunkSize: settings.cloudinary.chunkSize)
         transfer.progress = progress
         transfer.maxDocumentBytes = settings.maxDocumentBytes
+        transfer.logger = logger
         let planner = UploadPlanner(settings: settings.cloudinary, mapping: settings.mapping)
         let processor = TaskProcessor(workfront: workfront, transfer: transfer, planner: planner, settings: settings, logger: logger,
                                       journal: journal)
