@@ -5,9 +5,10 @@ Run from the repository root after a release build:
 
     python3 bench/bench.py [--binary .build/release/wf2cloudinary]
 
-Each row moves one set of documents at one `workers` setting, and every
-measurement of a row starts fresh fakes, so the tasks are in UPL again. A
-row has:
+Each row moves one set of documents at one `workers` setting. Every
+measurement starts fresh fakes, so the tasks are in UPL again, and gives
+wf2cloudinary a fresh upload journal. Each measurement runs `--repeat`
+times and the table shows the median. A row has:
 
 * wf2cloudinary: wall time of `wf2cloudinary once` (sign-in, discovery,
   transfers, write-back), its peak RSS and CPU time from `/usr/bin/time -v`;
@@ -346,7 +347,7 @@ def machine_description(binary):
 
 
 def measure_wf2cloudinary(arguments, workdir, scenario_path, keys, count, size, workers, name):
-    """Run wf2cloudinary once against fresh fakes; return its measurements and a problem description or None."""
+    """Run wf2cloudinary once against fresh fakes, and return its measurements and a problem description or None."""
     wait_for_quiet_machine(arguments.quiet_wait)
     with Fakes(scenario_path) as fakes:
         fakes_before = fakes.cpu_seconds()
@@ -362,7 +363,7 @@ def measure_wf2cloudinary(arguments, workdir, scenario_path, keys, count, size, 
 
 
 def measure_curl(arguments, workdir, scenario_path, keys, count, size, workers):
-    """Run the curl pipeline and both fake ceilings against fresh fakes; return the measurements and the problems."""
+    """Run the curl pipeline and both fake ceilings against fresh fakes, and return the measurements and problems."""
     problems = []
     wait_for_quiet_machine(arguments.quiet_wait)
     with Fakes(scenario_path, ["--max-file-size", str(CURL_MAX_FILE_SIZE)]) as fakes:
@@ -392,7 +393,8 @@ def median_run(runs, key):
 
 
 def measure_row(arguments, workdir, scenario_path, keys, label, count, size, workers, failures):
-    """Measure one row `arguments.repeat` times, alternating wf2cloudinary and curl, and return the median runs."""
+    """Measure one row `arguments.repeat` times, alternating wf2cloudinary and curl, and return the row built from
+    the median runs."""
     client_runs = []
     curl_runs = []
     for repetition in range(arguments.repeat):

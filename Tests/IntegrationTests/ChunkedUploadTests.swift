@@ -40,7 +40,7 @@ struct ChunkedUploadTests {
     }
 
     /// Checks that the asset has the document's MD5 and size from one upload,
-    /// and that the Workfront description contains its secure URL. Returns
+    /// and that the Workfront description is the asset's secure URL. Returns
     /// the chunks the fake recorded for the asset.
     private func expectDelivered(_ documentID: String, size: Int64, in tenant: Tenant) throws -> [RecordedChunk] {
         let asset = try #require(try tenant.cloudinaryAssets()[documentID], "no asset for document \(documentID)")
@@ -99,6 +99,7 @@ struct ChunkedUploadTests {
     // MARK: Known length
 
     @Test func largeDocumentGoesUpInOrderedChunks() throws {
+        // 300 MiB: 15 chunks of 20,000,000 bytes and a last one of 14,572,800.
         let size: Int64 = 300 * 1024 * 1024
         let tenant = try makeTenant(taskID: "large-task", documentID: "large-doc", fileName: "master.mov", size: size)
         try runOnce(tenant, taskID: "large-task")
