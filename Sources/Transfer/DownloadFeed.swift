@@ -59,6 +59,9 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
             throw refusal!
         }
         try pipe.write(bytes)
+        // NOTE: hashing here makes the download thread the limit for one
+        // large document (about 480 MB/s on the 2-core benchmark machine,
+        // docs/performance.md); hashing on a third thread would overlap it.
         digest.update(bytes)
         byteCount += Int64(bytes.count)
         progress?.advanced(progressID, by: bytes.count)
