@@ -186,7 +186,11 @@ public struct TaskProcessor: Sendable {
     private func report(_ task: WorkfrontTask, _ outcomes: [DocumentOutcome], log: Logger) -> TaskOutcome {
         let failures = outcomes.filter { !$0.succeeded }
         let state: TaskOutcome.State
-        if task.documents.isEmpty || failures.contains(where: { !($0.error?.isTransient ?? false) }) {
+        // A document that failed transiently keeps the whole task in its
+        // trigger status, even beside one that failed for good: reporting
+        // the task now would leave that document behind. The journal spares
+        // the documents that did move a second upload on the next pass.
+        if task.documents.isEmpty || (!failures.isEmpty && failures.allSatisfy { !($0.error?.isTransient ?? false) }) {
             state = .failed
         } else if failures.isEmpty {
             state = .done
