@@ -36,7 +36,7 @@ public enum AdminCheck {
 
         default:
             throw CloudinaryError(kind: "unexpectedResponse", httpStatus: response.status,
-                                  message: "the Admin API answered HTTP \(response.status)", isTransient: response.status >= 500)
+                                  message: "the Admin API returned HTTP \(response.status)", isTransient: response.status >= 500)
         }
     }
 

@@ -62,7 +62,7 @@ struct ChunkedUpload {
                 continue
 
             default:
-                throw TransferError(kind: .upload, message: "Cloudinary's answer to chunk \(range.contentRange) does not fit its place in the upload")
+                throw TransferError(kind: .upload, message: "Cloudinary's response to chunk \(range.contentRange) does not match its place in the upload")
             }
         }
     }

@@ -105,7 +105,7 @@ public struct DocumentTransfer: Sendable {
                                                fileName: plan.fileName, contentType: plan.contentType,
                                                file: feed.pipe, length: length, cancellation: cancellation)
             guard case .complete(let result) = response else {
-                throw TransferError(kind: .upload, message: "Cloudinary answered a single upload as if it were a chunk")
+                throw TransferError(kind: .upload, message: "Cloudinary returned a chunk response to a single upload")
             }
             return (result, 1)
         }

@@ -84,7 +84,7 @@ enum ModelDecoding {
     }
 
     private static func shapeError(_ what: String, request: String) -> WorkfrontError {
-        WorkfrontError(kind: .unexpectedResponse, request: request, message: "the answer contains \(what)")
+        WorkfrontError(kind: .unexpectedResponse, request: request, message: "the response contains \(what)")
     }
 
     static func string(_ value: Any?) -> String? {

@@ -14,7 +14,7 @@ enum ResponseBody {
         }
         guard let data = object["data"] else {
             throw WorkfrontError(kind: .unexpectedResponse, request: request, httpStatus: response.status,
-                                 message: "the JSON answer has no \"data\" member")
+                                 message: "the JSON response has no \"data\" member")
         }
         return data
     }

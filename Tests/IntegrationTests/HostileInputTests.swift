@@ -130,7 +130,7 @@ struct HostileInputTests {
         let result = try tenant.run(["once"])
         #expect(result.status == 1)
         #expect(result.stderr.contains(
-            "wf2cloudinary: Workfront GET task/search failed: the answer contains a document without an ID on task hostile-task"),
+            "wf2cloudinary: Workfront GET task/search failed: the response contains a document without an ID on task hostile-task"),
                 "stderr: \(result.stderr)")
         try expectNothingChanged(tenant, taskIDs: [Self.taskID, "zz-healthy-task"])
     }
