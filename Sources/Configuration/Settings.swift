@@ -38,9 +38,9 @@ public struct Settings: Sendable, Equatable {
         public var publicIdField: String?
     }
 
-    /// How an instance claims a task when `statuses.inProgress` is set.
+    /// The claim settings used when `statuses.inProgress` is set.
     public struct Claim: Sendable, Equatable {
-        /// The task field that holds the claim token.
+        /// The task field that contains the claim token.
         public var field: String
         /// Seconds after which a claim of a dead instance is taken over.
         public var timeout: Int
@@ -70,7 +70,7 @@ public struct Settings: Sendable, Equatable {
     public var writeBack: WriteBack
     /// Seconds transfers in flight get to finish after SIGTERM.
     public var shutdownGrace: Int
-    /// Where the Prometheus metrics file goes (node_exporter's textfile
+    /// The path of the Prometheus metrics file (node_exporter's textfile
     /// collector folder), or nil for none.
     public var metricsFile: String?
     /// jq expressions for upload parameters, and extra fields to fetch.

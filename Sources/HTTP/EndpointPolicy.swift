@@ -3,7 +3,7 @@ import Foundation
 /// Decides which URLs the service may talk to: `https` anywhere, plain
 /// `http` only to a loopback address (the test fakes and the demo).
 public enum EndpointPolicy {
-    /// Why a URL was rejected, in words for a configuration error.
+    /// The reason a URL was rejected, in words for a configuration error.
     public struct Violation: Error, CustomStringConvertible, Sendable {
         public var description: String
     }

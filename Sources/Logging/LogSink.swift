@@ -9,7 +9,7 @@ public struct LogEvent: Sendable {
     public var fields: [(String, String)]
 }
 
-/// Where events go.
+/// A destination for events.
 public protocol LogSink: Sendable {
     func write(_ event: LogEvent)
 }
@@ -35,7 +35,7 @@ public final class StandardErrorSink: LogSink {
         }
     }
 
-    /// Quotes a value that holds spaces, quotes or control characters, so a
+    /// Quotes a value that contains spaces, quotes or control characters, so a
     /// line stays one line and splits unambiguously.
     static func quoted(_ value: String) -> String {
         let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { scalar in
@@ -77,20 +77,5 @@ public struct JournalSink: LogSink {
         if !JournalWriter.send(fields) {
             StandardErrorSink().write(event)
         }
-    }
-}
-
-/// Keeps events in memory, for tests.
-public final class RecordingSink: LogSink {
-    private let recorded = Mutex<[LogEvent]>([])
-
-    public init() {}
-
-    public func write(_ event: LogEvent) {
-        recorded.withLock { $0.append(event) }
-    }
-
-    public var events: [LogEvent] {
-        recorded.withLock { $0 }
     }
 }

@@ -7,7 +7,7 @@ import Logging
 ///
 /// Every chunk but the last is `chunkSize` bytes (Cloudinary requires more
 /// than 5 MB) and carries the same `X-Unique-Upload-Id`. Chunks go one after
-/// another, so the last is sent only after every other was answered. With a
+/// another, so the last is sent only after every other received its response. With a
 /// known total the chunk's bytes stream straight from the pipe into the
 /// request and are kept as they pass, so a failed chunk can be sent again;
 /// with an unknown total each chunk is read whole first, because only the
@@ -136,7 +136,7 @@ final class ChunkBuffer: @unchecked Sendable {
         count += bytes.count
     }
 
-    /// Reads from `source` until the buffer holds `limit` bytes (its capacity
+    /// Reads from `source` until the buffer contains `limit` bytes (its capacity
     /// by default) or the source ends.
     func fill(from source: BoundedPipe, upTo limit: Int? = nil) throws {
         let target = min(limit ?? storage.count, storage.count)

@@ -4,7 +4,7 @@ import HTTP
 import Logging
 import Workfront
 
-/// What to send to Cloudinary for one document.
+/// The upload parameters and file details of one document.
 public struct UploadPlan: Sendable, Equatable {
     /// Upload parameters to sign and send: `public_id`, `asset_folder`,
     /// `display_name`, `overwrite`, `tags`, `context`, `metadata`.
@@ -34,9 +34,9 @@ public struct DocumentTransfer: Sendable {
     let uploader: CloudinaryUploader
     let chunkSize: Int
     let pipeCapacity: Int
-    /// Where byte counts go while documents move, for `once` on a terminal.
+    /// The receiver of byte counts while documents move, for `once` on a terminal.
     public var progress: (any TransferProgress)?
-    /// Where chunk resends are logged; the task's logger adds its IDs.
+    /// The logger for chunk resends, which adds the task's IDs.
     public var logger = Logger(sink: StandardErrorSink())
     /// Documents larger than this fail without being uploaded; nil for no limit.
     public var maxDocumentBytes: Int64?
@@ -72,7 +72,7 @@ public struct DocumentTransfer: Sendable {
         do {
             (result, chunks) = try uploadFromFeed(feed, plan: plan, cancellation: cancellation)
         } catch {
-            // When the download failed first, the pipe holds its error and
+            // When the download failed first, the pipe contains its error and
             // the upload's error is only the consequence.
             let downloadCause = feed.pipe.failure
             feed.pipe.fail(error)

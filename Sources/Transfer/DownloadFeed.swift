@@ -8,9 +8,9 @@ import Workfront
 /// The upload side waits on `waitForStart()` to learn the size before it
 /// chooses between one request and a chunked upload.
 final class DownloadFeed: DocumentSink, @unchecked Sendable {
-    // @unchecked: `digest` and `byteCount` are touched only by the download
-    // thread until `finished` is signalled, after which only the reader of
-    // `result()` uses them; `start` is guarded by `condition`.
+    // @unchecked: `digest`, `byteCount` and `refusal` are used only by the
+    // download thread until it ends. The upload thread reads them after
+    // waiting for that end. `start` is guarded by `condition`.
     enum Start {
         case waiting
         case started(contentLength: Int64?)
@@ -60,8 +60,8 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         }
         try pipe.write(bytes)
         // NOTE: hashing here makes the download thread the limit for one
-        // large document (about 480 MB/s on the 2-core benchmark machine,
-        // docs/performance.md); hashing on a third thread would overlap it.
+        // large document, about 480 MB/s on the 2-core benchmark machine
+        // (docs/performance.md). Hashing on a third thread would overlap it.
         digest.update(bytes)
         byteCount += Int64(bytes.count)
         progress?.advanced(progressID, by: bytes.count)
@@ -107,7 +107,7 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         }
     }
 
-    /// The MD5 of every byte received, in lower-case hex. Call only after the
+    /// Returns the MD5 of every byte received, in lower-case hex. Call only after the
     /// download thread has ended.
     func md5Hex() -> String {
         digest.finalize().hexString

@@ -45,7 +45,7 @@ public struct TaskClaim: Sendable {
     var extraFields: [String] { isClaiming ? [settings.claim.field] : [] }
 
     /// Whether this instance should consider `task` at all: it belongs to this
-    /// shard, and it is in a trigger status or holds a claim older than the
+    /// shard, and it is in a trigger status or carries a claim older than the
     /// claim timeout.
     func selects(_ task: WorkfrontTask, now: Date = Date()) -> Bool {
         selects(task, claimField: task.field(settings.claim.field), now: now)
@@ -61,7 +61,7 @@ public struct TaskClaim: Sendable {
         return now.timeIntervalSince1970 - claimedAt > Double(settings.claim.timeout)
     }
 
-    /// Claims `task`; returns false when another instance holds it.
+    /// Claims `task`; returns false when another instance has it.
     func claim(_ task: WorkfrontTask, workfront: WorkfrontClient) throws(WorkfrontError) -> Bool {
         guard let inProgress = settings.statuses.inProgress else { return true }
         // Re-read first: another instance may have claimed the task since

@@ -1,6 +1,6 @@
 import Workfront
 
-/// What happened to one document of a task.
+/// The outcome of one document of a task.
 public struct DocumentOutcome: Sendable {
     public var document: WorkfrontDocument
     public var transfer: TransferOutcome?
@@ -11,7 +11,7 @@ public struct DocumentOutcome: Sendable {
     public var succeeded: Bool { error == nil }
 }
 
-/// What happened to one task.
+/// The outcome of one task.
 public struct TaskOutcome: Sendable {
     public enum State: String, Sendable {
         /// Every document moved; the task is in its done status.
@@ -32,7 +32,7 @@ public struct TaskOutcome: Sendable {
     public var taskID: String
     public var state: State
     public var documents: [DocumentOutcome]
-    /// Why the outcome could not be written back to Workfront, if it could not.
+    /// The error that kept the outcome from reaching Workfront, if any.
     public var reportError: WorkfrontError?
 }
 

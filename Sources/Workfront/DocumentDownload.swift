@@ -14,7 +14,7 @@ extension WorkfrontClient {
     ///
     /// Redirects are followed by hand (at most five), and the session header
     /// goes only to the tenant's own host, never to a storage host that a
-    /// redirect names. An HTML answer (Workfront's login page) or a 401/403
+    /// redirect names. An HTML response (Workfront's login page) or a 401/403
     /// renews the session once, as long as no byte has reached the sink.
     public func download(_ document: WorkfrontDocument, into sink: any DocumentSink,
                          cancellation: HTTPCancellation? = nil) throws(WorkfrontError) {
@@ -93,7 +93,7 @@ private final class DownloadHeadCheck: HTTPResponseSink {
             throw ResponseBody.statusError(head.status, request: request, detail: "instead of the document")
         }
         if head.mediaType == "text/html" {
-            // Workfront answers an unauthenticated download with its login
+            // Workfront responds to an unauthenticated download with its login
             // page and status 200.
             throw WorkfrontError(kind: .authentication, request: request, httpStatus: 200,
                                  message: "received an HTML page (a login page?) instead of the document")

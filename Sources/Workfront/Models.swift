@@ -31,7 +31,7 @@ public struct WorkfrontTask: Sendable {
     /// mapping.
     public var rawJSON: [UInt8]
 
-    /// A direct field of the task as text, from the raw answer.
+    /// A direct field of the task as text, from the raw response.
     public func field(_ name: String) -> String? {
         let object = (try? JSONSerialization.jsonObject(with: Data(rawJSON))) as? [String: Any]
         return ModelDecoding.string(object?[name])

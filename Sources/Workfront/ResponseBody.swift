@@ -1,7 +1,7 @@
 import Foundation
 import HTTP
 
-/// Turns a Workfront answer into the value of its `data` member, or a
+/// Turns a Workfront response into the value of its `data` member, or a
 /// `WorkfrontError` that says what came back instead.
 enum ResponseBody {
     static func data(of response: HTTPResponse, request: String) throws(WorkfrontError) -> Any {
@@ -23,7 +23,7 @@ enum ResponseBody {
     /// (an HTML login page, a truncated body).
     ///
     /// - Parameter quoteBody: whether the message may quote the start of the
-    ///   body; false for answers that may carry a credential.
+    ///   body; false for responses that may carry a credential.
     static func jsonObject(of response: HTTPResponse, request: String,
                            quoteBody: Bool = true) throws(WorkfrontError) -> [String: Any] {
         let mediaType = response.head.mediaType ?? "no content type"

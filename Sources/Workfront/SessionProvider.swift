@@ -89,7 +89,7 @@ public final class SessionProvider: Sendable {
         } catch {
             throw WorkfrontError(kind: .transport, request: request, message: "\(error)")
         }
-        // The answer carries the session ID, so no part of it is quoted.
+        // The response carries the session ID, so no part of it is quoted.
         let object = try ResponseBody.jsonObject(of: response, request: request, quoteBody: false)
         if [400, 401, 403].contains(response.status) {
             let reason = [object["error"] as? String, object["error_description"] as? String].compactMap { $0 }.joined(separator: ": ")

@@ -109,10 +109,6 @@ public final class WorkfrontClient: Sendable {
         return (data as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
     }
 
-    public func setTaskStatus(taskID: String, status: String) throws(WorkfrontError) {
-        try updateTask(taskID: taskID, fields: ["status": status])
-    }
-
     /// Sets task fields (`status`, `extRefID`, `DE:Custom field`).
     public func updateTask(taskID: String, fields: [String: String]) throws(WorkfrontError) {
         _ = try call("PUT", "task/\(Self.pathComponent(taskID))", json: fields)
@@ -139,13 +135,6 @@ public final class WorkfrontClient: Sendable {
     /// Sets document fields (`description`, `DE:Custom field`).
     public func updateDocument(documentID: String, fields: [String: String]) throws(WorkfrontError) {
         _ = try call("PUT", "docu/\(Self.pathComponent(documentID))", json: fields)
-    }
-
-    /// Reads one document with its current version; `.notFound` when it was
-    /// deleted.
-    public func document(id: String) throws(WorkfrontError) -> WorkfrontDocument {
-        let data = try call("GET", "docu/\(Self.pathComponent(id))", query: [("fields", "currentVersion")])
-        return try ModelDecoding.document(data, taskID: "-", request: "GET docu")
     }
 
     /// Percent-encodes an ID for use as one path segment, so that an ID can

@@ -10,11 +10,11 @@ public struct WorkfrontError: Error, CustomStringConvertible, Sendable {
         case notFound
         /// Workfront rejected the request's content (a bad field, filter or value).
         case badRequest
-        /// A 5xx answer.
+        /// A 5xx response.
         case server
         /// HTML, truncated or malformed JSON, or JSON of the wrong shape.
         case unexpectedResponse
-        /// No answer: connection refused, timeout, reset.
+        /// No response: connection refused, timeout, reset.
         case transport
         case cancelled
     }
