@@ -11,9 +11,11 @@ import HTTP
 /// the upload before the upload's body is complete.
 public final class BoundedPipe: HTTPBodySource, @unchecked Sendable {
     // @unchecked: every mutable field below is read and written only while
-    // holding `condition`.
+    // holding `condition`. The bytes in `storage` between `readIndex` and
+    // `readIndex + count` belong to the reader, the rest to the writer, so
+    // each side copies its part outside the lock.
     private let condition = NSCondition()
-    private var storage: [UInt8]
+    private let storage: UnsafeMutableRawBufferPointer
     private var readIndex = 0
     private var count = 0
     private var finished = false
@@ -24,7 +26,11 @@ public final class BoundedPipe: HTTPBodySource, @unchecked Sendable {
     public init(capacity: Int) {
         precondition(capacity > 0, "a pipe needs room for at least one byte")
         self.capacity = capacity
-        self.storage = [UInt8](repeating: 0, count: capacity)
+        self.storage = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit {
+        storage.deallocate()
     }
 
     /// Copies all of `bytes` into the pipe, blocking while it is full.
@@ -43,10 +49,10 @@ public final class BoundedPipe: HTTPBodySource, @unchecked Sendable {
             precondition(!finished, "write after finish")
             let writeIndex = (readIndex + count) % capacity
             let room = min(capacity - count, capacity - writeIndex, bytes.count - offset)
-            storage.withUnsafeMutableBytes { target in
-                UnsafeMutableRawBufferPointer(rebasing: target[writeIndex..<writeIndex + room])
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + room]))
-            }
+            condition.unlock()
+            UnsafeMutableRawBufferPointer(rebasing: storage[writeIndex..<writeIndex + room])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + room]))
+            condition.lock()
             count += room
             offset += room
             condition.broadcast()
@@ -82,7 +88,17 @@ public final class BoundedPipe: HTTPBodySource, @unchecked Sendable {
     /// Copies up to `buffer.count` bytes out of the pipe, blocking while it is
     /// empty. Returns 0 only at the end of the data.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard !buffer.isEmpty else { return 0 }
+        try consume(upTo: buffer.count) { bytes in
+            buffer.copyMemory(from: bytes)
+        }
+    }
+
+    /// Passes up to `maxCount` bytes from the pipe to `body` without copying
+    /// them, blocking while the pipe is empty, and returns how many it
+    /// passed: 0 only at the end of the data. The bytes are valid only while
+    /// `body` runs; the writer cannot overwrite them until it returns.
+    public func consume(upTo maxCount: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        guard maxCount > 0 else { return 0 }
         condition.lock()
         defer { condition.unlock() }
         while count == 0 && !finished && firstFailure == nil {
@@ -94,13 +110,19 @@ public final class BoundedPipe: HTTPBodySource, @unchecked Sendable {
         if count == 0 {
             return 0
         }
-        let taken = min(count, capacity - readIndex, buffer.count)
-        storage.withUnsafeBytes { source in
-            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[readIndex..<readIndex + taken]))
+        let start = readIndex
+        let lentCount = min(count, capacity - start, maxCount)
+        condition.unlock()
+        do {
+            try body(UnsafeRawBufferPointer(rebasing: storage[start..<start + lentCount]))
+        } catch {
+            condition.lock()
+            throw error
         }
-        readIndex = (readIndex + taken) % capacity
-        count -= taken
+        condition.lock()
+        readIndex = (readIndex + lentCount) % capacity
+        count -= lentCount
         condition.broadcast()
-        return taken
+        return lentCount
     }
 }

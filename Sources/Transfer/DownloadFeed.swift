@@ -3,12 +3,13 @@ import Foundation
 import Workfront
 
 /// The download side of a transfer: receives the document's bytes from
-/// Workfront, hashes and counts them, and writes them into the pipe.
+/// Workfront, counts them, and writes them into the pipe and into the MD5
+/// computed on a thread of its own.
 ///
 /// The upload side waits on `waitForStart()` to learn the size before it
 /// chooses between one request and a chunked upload.
 final class DownloadFeed: DocumentSink, @unchecked Sendable {
-    // @unchecked: `digest`, `byteCount` and `refusal` are used only by the
+    // @unchecked: `byteCount` and `refusal` are used only by the
     // download thread until it ends. The upload thread reads them after
     // waiting for that end. `start` is guarded by `condition`.
     enum Start {
@@ -25,7 +26,7 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
     private let maxBytes: Int64?
     private let condition = NSCondition()
     private var start = Start.waiting
-    private let digest = MessageDigest(.md5)
+    private let digest: BackgroundDigest
     private(set) var byteCount: Int64 = 0
 
     init(pipe: BoundedPipe, progress: (any TransferProgress)? = nil, id: String = "", name: String = "",
@@ -35,6 +36,7 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         self.progress = progress
         self.progressID = id
         self.progressName = name
+        self.digest = BackgroundDigest(capacity: pipe.capacity, name: "md5 \(id)")
     }
 
     /// The feed's own refusal (a document over the size limit), which the
@@ -59,10 +61,7 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
             throw refusal!
         }
         try pipe.write(bytes)
-        // NOTE: hashing here makes the download thread the limit for one
-        // large document, about 480 MB/s on the 2-core benchmark machine
-        // (docs/performance.md). Hashing on a third thread would overlap it.
-        digest.update(bytes)
+        try digest.update(bytes)
         byteCount += Int64(bytes.count)
         progress?.advanced(progressID, by: bytes.count)
     }
@@ -73,8 +72,10 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         progress?.finished(progressID)
         if let error {
             pipe.fail(error)
+            digest.fail(error)
         } else {
             pipe.finish()
+            digest.finish()
         }
         condition.lock()
         if case .waiting = start {
@@ -107,9 +108,9 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         }
     }
 
-    /// Returns the MD5 of every byte received, in lower-case hex. Call only after the
-    /// download thread has ended.
+    /// Returns the MD5 of every byte received, in lower-case hex. Call once,
+    /// after the download thread has ended without an error.
     func md5Hex() -> String {
-        digest.finalize().hexString
+        digest.hexString()
     }
 }

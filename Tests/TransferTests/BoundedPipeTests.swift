@@ -253,4 +253,37 @@ struct BoundedPipeTests {
             try read(pipe, size: 10)
         }
     }
+
+    @Test func consumeLendsBytesThatTheWriterCannotOverwrite() throws {
+        let pipe = BoundedPipe(capacity: 7)
+        try write([1, 2, 3, 4, 5, 6, 7], to: pipe)
+        // The pipe is full, so this writer waits for room.
+        let writer = BackgroundThread("pipe writer") {
+            try? write([8, 9], to: pipe)
+        }
+        var lent: [UInt8] = []
+        var writerBlockedWhileLent = false
+
+        let count = try pipe.consume(upTo: 16) { bytes in
+            writerBlockedWhileLent = !writer.join(timeout: 0.2)
+            lent = Array(bytes)
+        }
+
+        #expect(count == 7)
+        #expect(lent == [1, 2, 3, 4, 5, 6, 7])
+        #expect(writerBlockedWhileLent)
+        #expect(writer.join(timeout: 5))
+        pipe.finish()
+        #expect(try read(pipe, size: 64) == [8, 9])
+    }
+
+    @Test func consumeKeepsBytesWhenItsBodyThrows() throws {
+        let pipe = BoundedPipe(capacity: 7)
+        try write([1, 2, 3], to: pipe)
+
+        #expect(throws: LabeledError(label: "hash")) {
+            try pipe.consume(upTo: 16) { _ in throw LabeledError(label: "hash") }
+        }
+        #expect(try read(pipe, size: 16) == [1, 2, 3])
+    }
 }
