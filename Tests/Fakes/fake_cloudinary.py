@@ -18,7 +18,7 @@ from fakelib import multipart
 from fakelib import cloudinary_params as cp
 from fakelib.cloudinary_faults import ChunkFault, FaultError, FaultPlan
 from fakelib.cloudinary_store import CloudinaryStore, UploadError
-from fakelib.httpserver import FakeRequestHandler, FakeServer, serve
+from fakelib.httpserver import FakeRequestHandler, FakeServer, add_latency_argument, serve
 from fakelib.request_faults import RequestFaultMixin, RequestFaultPlan, cloudinary_request_kind
 
 RESOURCE_TYPES = ("image", "video", "raw", "auto")
@@ -328,12 +328,14 @@ def parse_arguments(argv):
     parser.add_argument("--min-chunk-size", type=int, default=5 << 20,
                         help="smallest chunk except the last of a chunked upload, in bytes (default: 5242880)")
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    add_latency_argument(parser)
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     arguments = parse_arguments(argv)
-    server = FakeServer(arguments.port, CloudinaryHandler, verbose=arguments.verbose)
+    server = FakeServer(arguments.port, CloudinaryHandler, verbose=arguments.verbose,
+                        latency=arguments.latency / 1000)
     server.store = CloudinaryStore(arguments.cloud_name, arguments.api_key, arguments.api_secret)
     server.signature_algorithm = arguments.signature_algorithm
     server.max_file_size = arguments.max_file_size

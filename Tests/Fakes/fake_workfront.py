@@ -13,7 +13,7 @@ import sys
 from urllib.parse import parse_qsl, quote
 
 from fakelib.content import digest
-from fakelib.httpserver import FakeRequestHandler, FakeServer, serve
+from fakelib.httpserver import FakeRequestHandler, FakeServer, add_latency_argument, serve
 from fakelib.request_faults import RequestFaultMixin, RequestFaultPlan, workfront_request_kind
 from fakelib.workfront_errors import (WorkfrontError, invalid_parameter, not_found, not_logged_in,
                                       unsupported)
@@ -284,6 +284,7 @@ def main(argv=None):
     parser.add_argument("--scenario", required=True, help="JSON scenario file with auth settings, projects and tasks")
     parser.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default: 0)")
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    add_latency_argument(parser)
     arguments = parser.parse_args(argv)
     try:
         with open(arguments.scenario, encoding="utf-8") as scenario_file:
@@ -292,7 +293,8 @@ def main(argv=None):
     except (OSError, ValueError, KeyError, TypeError) as error:
         print(f"fake_workfront: cannot load scenario {arguments.scenario}: {error!r}", file=sys.stderr)
         return 2
-    server = FakeServer(arguments.port, WorkfrontHandler, verbose=arguments.verbose)
+    server = FakeServer(arguments.port, WorkfrontHandler, verbose=arguments.verbose,
+                        latency=arguments.latency / 1000)
     server.store = store
     server.request_faults = RequestFaultPlan("workfront")
     return serve(server)

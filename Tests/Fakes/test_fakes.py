@@ -428,5 +428,28 @@ class WorkfrontTest(unittest.TestCase):
         self.assertEqual(digest, {"md5": md5_of_file(self.small_path), "size": 300_000})
 
 
+class LatencyTest(unittest.TestCase):
+    """`--latency` delays service requests, as a distant service would, and leaves /_fake/ at once."""
+
+    LATENCY_MS = 400
+
+    def test_service_requests_wait_and_control_requests_do_not(self):
+        fake = FakeProcess("fake_cloudinary.py", ["--cloud-name", CLOUD, "--api-key", API_KEY,
+                                                  "--api-secret", API_SECRET, "--latency", str(self.LATENCY_MS)])
+        try:
+            started = time.perf_counter()
+            status, _, _ = fake.request("GET", f"/v1_1/{CLOUD}/image/upload")
+            service_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            state_status, _, _ = fake.request("GET", "/_fake/state")
+            control_seconds = time.perf_counter() - started
+        finally:
+            self.assertEqual(fake.stop(), 0)
+        self.assertNotEqual(status, 200)
+        self.assertEqual(state_status, 200)
+        self.assertGreaterEqual(service_seconds, self.LATENCY_MS / 1000)
+        self.assertLess(control_seconds, self.LATENCY_MS / 1000)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -30,8 +30,11 @@ class FakeServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, port, handler_class, verbose=False):
+    def __init__(self, port, handler_class, verbose=False, latency=0.0):
         self.verbose = verbose
+        # Seconds to wait before responding to each service request, as a
+        # round trip to the real service over the internet takes.
+        self.latency = latency
         super().__init__(("127.0.0.1", port), handler_class)
 
     def log(self, message):
@@ -77,6 +80,8 @@ class FakeRequestHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         self.url_path = unquote(url.path)
         self.query = parse_qsl(url.query, keep_blank_values=True)
+        if self.server.latency and not self.url_path.startswith("/_fake/"):
+            time.sleep(self.server.latency)
         try:
             self.body = bodylib.open_body(self.headers, self.rfile)
         except bodylib.BodyError as error:
@@ -165,6 +170,12 @@ class FakeRequestHandler(BaseHTTPRequestHandler):
     def log_request(self, code="-", size="-"):
         if self.server.verbose:
             self.server.log(f"{self.address_string()} {redact(self.requestline)} -> {code}")
+
+
+def add_latency_argument(parser):
+    """Add `--latency MS`, the wait before the response to each service request."""
+    parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                        help="wait this many milliseconds before responding to each request outside /_fake/ (default: 0)")
 
 
 def serve(server, on_start=None):
