@@ -34,7 +34,7 @@ extension WorkfrontClient {
                     renewed = true
                     continue
                 }
-                throw error
+                throw renewed ? error.seenAfterRenewal() : error
             } catch let error as HTTPError {
                 throw WorkfrontError(transport: error, request: name)
             } catch {

@@ -54,7 +54,10 @@ public final class WorkfrontClient: Sendable {
             }
             do {
                 return try ResponseBody.data(of: response, request: name)
-            } catch let error where error.kind == .authentication && !renewed && sessions.invalidate(auth) {
+            } catch let error where error.kind == .authentication {
+                guard !renewed, sessions.invalidate(auth) else {
+                    throw renewed ? error.seenAfterRenewal() : error
+                }
                 renewed = true
             }
         }

@@ -47,6 +47,18 @@ public struct WorkfrontError: Error, CustomStringConvertible, Sendable {
         self.init(kind: kind, request: request, message: error.description, isTransient: error.isTransient)
     }
 
+    /// Returns this error as seen again right after signing in anew. The
+    /// sign-in accepted the credentials a moment before, so a rejected session
+    /// or a login page now comes from Workfront's side and a later try may
+    /// pass. A 403 stays final because it can mean the user lacks access.
+    func seenAfterRenewal() -> WorkfrontError {
+        guard kind == .authentication, httpStatus != 403 else { return self }
+        var error = self
+        error.message += " (again with a new session)"
+        error.isTransient = true
+        return error
+    }
+
     public var description: String {
         let status = httpStatus.map { " (HTTP \($0))" } ?? ""
         return "Workfront \(request) failed\(status): \(message)"
