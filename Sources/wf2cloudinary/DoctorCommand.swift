@@ -53,13 +53,13 @@ enum DoctorCommand {
             add(Line(verdict: .failed, check: "setup", detail: error.description), failure: .usageOrConfiguration)
             return exitCode
         }
-        let signedIn = checkWorkfrontLogin(components.workfront, add: { add($0, failure: .credentialsRejected) })
+        let signedIn = checkWorkfrontLogin(components.workfront, add: { add($0, failure: $1) })
         if signedIn {
             checkStatuses(settings.statuses, workfront: components.workfront, add: { add($0) })
         } else {
             add(Line(verdict: .skipped, check: "task statuses", detail: "needs a working Workfront login"))
         }
-        let serverDate = checkCloudinary(components.uploader.account, http: http, add: { add($0, failure: .credentialsRejected) })
+        let serverDate = checkCloudinary(components.uploader.account, http: http, add: { add($0, failure: $1) })
         checkClock(against: serverDate, add: { add($0) })
         return exitCode
     }
@@ -135,16 +135,20 @@ enum DoctorCommand {
         }
     }
 
-    private static func checkWorkfrontLogin(_ workfront: WorkfrontClient, add: (Line) -> Void) -> Bool {
+    /// Checks the Workfront sign-in. A failure exits 3 only when Workfront
+    /// rejected the credentials, and 1 when it could not be reached.
+    private static func checkWorkfrontLogin(_ workfront: WorkfrontClient, add: (Line, ExitCode) -> Void) -> Bool {
         do {
             try workfront.signIn()
-            add(Line(verdict: .ok, check: "Workfront login", detail: "the JWT exchange or API key was accepted"))
+            add(Line(verdict: .ok, check: "Workfront login", detail: "the JWT exchange or API key was accepted"), .success)
             return true
         } catch {
-            let fix = error.kind == .credentialsRejected
+            let credentialsRejected = error.kind == .credentialsRejected
+            let fix = credentialsRejected
                 ? "check workfront-client-id, -client-secret, -customer-id, -user-id and that the key pair belongs to the OAuth app"
                 : "check workfront.url and that this host reaches it"
-            add(Line(verdict: .failed, check: "Workfront login", detail: error.description, fix: fix))
+            add(Line(verdict: .failed, check: "Workfront login", detail: error.description, fix: fix),
+                credentialsRejected ? .credentialsRejected : .taskFailed)
             return false
         }
     }
@@ -170,20 +174,21 @@ enum DoctorCommand {
 
     /// Checks the Cloudinary key and secret; returns Cloudinary's clock for
     /// the clock check.
-    private static func checkCloudinary(_ account: CloudinaryAccount, http: HTTPClient, add: (Line) -> Void) -> Date? {
+    private static func checkCloudinary(_ account: CloudinaryAccount, http: HTTPClient, add: (Line, ExitCode) -> Void) -> Date? {
         let result: AdminCheck.Result
         do {
             result = try AdminCheck.verifyCredentials(account, http: http)
         } catch {
             add(Line(verdict: .failed, check: "Cloudinary credentials", detail: error.description,
-                     fix: "check upload_prefix in cloudinary-url and that this host reaches it"))
+                     fix: "check upload_prefix in cloudinary-url and that this host reaches it"), .taskFailed)
             return nil
         }
         if result.accepted {
-            add(Line(verdict: .ok, check: "Cloudinary credentials", detail: "cloud \(account.cloudName) accepted the API key and secret"))
+            add(Line(verdict: .ok, check: "Cloudinary credentials", detail: "cloud \(account.cloudName) accepted the API key and secret"),
+                .success)
         } else {
             add(Line(verdict: .failed, check: "Cloudinary credentials", detail: "Cloudinary refused the API key or secret (HTTP \(result.httpStatus))",
-                     fix: "copy the API key and secret again from the Cloudinary console into cloudinary-url"))
+                     fix: "copy the API key and secret again from the Cloudinary console into cloudinary-url"), .credentialsRejected)
         }
         return result.serverDate
     }

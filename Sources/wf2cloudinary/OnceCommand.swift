@@ -30,7 +30,8 @@ enum OnceCommand {
         printSummary(summary)
         writeMetrics(summary, components: components, logger: logger)
         if let reason = summary.credentialsRejected {
-            Output.error("Cloudinary refused the credentials: \(reason)\nCheck the cloudinary-url credential; no task was changed.")
+            Output.error("Cloudinary refused the credentials: \(reason)\n"
+                         + "Check the cloudinary-url credential. Tasks with documents to upload stay in their trigger status.")
             return .credentialsRejected
         }
         return summary.count(.done) + summary.count(.skipped) == summary.tasks.count ? .success : .taskFailed

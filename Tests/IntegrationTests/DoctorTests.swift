@@ -62,6 +62,28 @@ struct DoctorTests {
         #expect(line(result.stdout, "task statuses")?.contains("UPL not found") == true)
     }
 
+    @Test func unreachableWorkfrontExitsOne() throws {
+        let tenant = try Tenant(tasks: [])
+        // Port 1 on the loopback refuses connections.
+        tenant.configOverrides["workfront"] = ["url": "http://127.0.0.1:1", "apiVersion": "v21.0"]
+        let result = try tenant.run(["doctor"])
+        #expect(result.status == 1, "stdout: \(result.stdout)")
+        #expect(line(result.stdout, "Workfront login")?.hasPrefix("FAIL") == true)
+        #expect(result.stdout.contains("check workfront.url and that this host reaches it"))
+    }
+
+    @Test func unreachableCloudinaryExitsOne() throws {
+        let tenant = try Tenant(tasks: [])
+        var environment = tenant.environment
+        environment["CLOUDINARY_URL"] = "cloudinary://\(Tenant.apiKey):\(tenant.cloudinarySecretForClient)@\(Tenant.cloudName)"
+            + "?upload_prefix=http://127.0.0.1:1"
+        let result = try Command.run(Paths.binary, ["doctor", "--config", try tenant.writeConfig(), "--state-dir", tenant.stateDirectory],
+                                     environment: environment)
+        #expect(result.status == 1, "stdout: \(result.stdout)")
+        #expect(line(result.stdout, "Workfront login")?.hasPrefix("ok") == true)
+        #expect(line(result.stdout, "Cloudinary credentials")?.hasPrefix("FAIL") == true)
+    }
+
     @Test func wrongCloudinarySecretFails() throws {
         let tenant = try Tenant(tasks: [])
         tenant.cloudinarySecretForClient = "not-the-secret"

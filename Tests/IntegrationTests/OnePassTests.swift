@@ -206,6 +206,23 @@ struct OnePassTests {
         #expect(!result.stdout.contains("wrong-secret-value"))
     }
 
+    @Test func wrongCloudinarySecretMessageMatchesWhatChanged() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "empty-task", name: "No documents", documents: []),
+            FakeTask(id: "upload-task", name: "Upload", documents: [
+                FakeDocument(id: "upload-doc", name: "Doc", fileName: "doc.jpg", size: 5_000),
+            ]),
+        ])
+        tenant.cloudinarySecretForClient = "wrong-secret-value"
+        let result = try tenant.run(["once"])
+        #expect(result.status == 3, "stderr: \(result.stderr)")
+        // The task without documents fails without Cloudinary; the other waits.
+        #expect(try tenant.taskStatus("empty-task") == "ERR")
+        #expect(try tenant.taskStatus("upload-task") == "UPL")
+        #expect(!result.stderr.contains("no task was changed"))
+        #expect(result.stderr.contains("Tasks with documents to upload stay in their trigger status"))
+    }
+
     @Test func wrongWorkfrontClientSecretExitsThree() throws {
         let tenant = try Tenant(tasks: [], auth: ["clientSecret": "the-real-one"])
         let result = try tenant.run(["once"])
