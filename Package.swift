@@ -33,6 +33,7 @@ let package = Package(
 
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "UploadJournalTests", dependencies: ["UploadJournal"]),
+        .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "CloudinaryTests", dependencies: ["Cloudinary", "Crypto", "HTTP"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
