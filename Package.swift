@@ -40,6 +40,6 @@ let package = Package(
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "HTTP"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Systemd"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Transfer", "Workfront", "Cloudinary"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["HTTP", "Crypto"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["HTTP", "Crypto", "UploadJournal"]),
     ]
 )
