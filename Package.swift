@@ -33,12 +33,13 @@ let package = Package(
 
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "UploadJournalTests", dependencies: ["UploadJournal"]),
+        .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "CloudinaryTests", dependencies: ["Cloudinary", "Crypto", "HTTP"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "HTTP"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Systemd"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Transfer", "Workfront", "Cloudinary"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["HTTP", "Crypto"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["HTTP", "Crypto", "UploadJournal"]),
     ]
 )

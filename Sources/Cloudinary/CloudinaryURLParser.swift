@@ -16,6 +16,7 @@ struct CloudinaryURLParts {
 /// the secret and the URL itself.
 enum CloudinaryURLParser {
     private static let encodingHint = "percent-encode any '@', ':', '/', '?', '#' or '%' in the key and secret"
+    private static let expectedForm = "cloudinary://API_KEY:API_SECRET@CLOUD_NAME"
 
     static func parse(_ url: String) throws(CloudinaryURLError) -> CloudinaryURLParts {
         let text = url.trimmingASCIIWhitespace()
@@ -24,8 +25,14 @@ enum CloudinaryURLParser {
         }
         let scheme = text[..<schemeEnd.lowerBound]
         guard scheme.lowercased() == "cloudinary" else {
-            // A scheme has no room for the secret, which comes after "://",
-            // but only a plausible one is shown.
+            // Text before the first "://" cannot hold the secret, which comes
+            // after it, but only plausible text is shown.
+            if scheme.lowercased().hasSuffix("cloudinary") {
+                let extra = scheme.dropLast("cloudinary".count)
+                let isPlausible = extra.count <= 40 && extra.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0.isPunctuation || $0.isSymbol || $0 == " ") }
+                let displayedExtra = isPlausible ? " '\(extra)'" : ""
+                throw CloudinaryURLError("wrongScheme", "the Cloudinary URL must start with cloudinary://, so remove the text\(displayedExtra) before it")
+            }
             let isPlausible = scheme.count <= 16 && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
             let displayedScheme = isPlausible ? ", not \(scheme)://" : ""
             throw CloudinaryURLError("wrongScheme", "the Cloudinary URL must start with cloudinary://\(displayedScheme)")
@@ -47,15 +54,22 @@ enum CloudinaryURLParser {
         // The last "@" ends the credentials, so a raw "@" inside the secret
         // still parses.
         guard let at = rest.lastIndex(of: "@") else {
-            throw CloudinaryURLError("missingAPIKey", "the API key and secret are missing (expected form cloudinary://API_KEY:API_SECRET@CLOUD_NAME, where you \(encodingHint))")
+            throw missingAt(rest)
         }
         let credentials = rest[..<at]
         let cloudName = String(rest[rest.index(after: at)...])
-        guard !cloudName.isEmpty else {
-            throw CloudinaryURLError("missingCloudName", "the cloud name is missing after '@' (expected form cloudinary://API_KEY:API_SECRET@CLOUD_NAME)")
+        guard !credentials.isEmpty else {
+            let missing = cloudName.isEmpty ? "the API key, API secret and cloud name are all missing" : "the API key and secret are missing before '@'"
+            throw CloudinaryURLError("missingAPIKey", "\(missing) (expected form \(expectedForm))")
         }
         guard let colon = credentials.firstIndex(of: ":") else {
-            throw CloudinaryURLError("missingAPISecret", "the API secret is missing because no ':' separates it from the API key")
+            throw CloudinaryURLError("missingAPISecret", "the API secret is missing because no ':' separates it from the API key (expected form \(expectedForm))")
+        }
+        if credentials[..<colon].isEmpty && credentials[credentials.index(after: colon)...].isEmpty {
+            throw CloudinaryURLError("missingAPIKey", "the API key and secret are missing on both sides of ':' (expected form \(expectedForm))")
+        }
+        guard !cloudName.isEmpty else {
+            throw CloudinaryURLError("missingCloudName", "the cloud name is missing after '@' (expected form \(expectedForm))")
         }
 
         return CloudinaryURLParts(
@@ -64,6 +78,20 @@ enum CloudinaryURLParser {
             cloudName: cloudName,
             query: try parseQuery(queryText)
         )
+    }
+
+    /// Returns the error for a URL without an "@". Text with a ':' reads as
+    /// `API_KEY:API_SECRET` without the cloud name, and text without one as a
+    /// cloud name without the credentials. No message repeats the text,
+    /// which may contain the secret.
+    private static func missingAt(_ rest: Substring) -> CloudinaryURLError {
+        if rest.isEmpty {
+            return CloudinaryURLError("missingAPIKey", "the API key, API secret and cloud name are all missing after cloudinary:// (expected form \(expectedForm))")
+        }
+        if rest.contains(":") {
+            return CloudinaryURLError("missingCloudName", "the cloud name is missing because no '@CLOUD_NAME' follows the API key and secret (expected form \(expectedForm))")
+        }
+        return CloudinaryURLError("missingAPIKey", "the API key and secret are missing because no 'API_KEY:API_SECRET@' comes before the cloud name (expected form \(expectedForm), where you \(encodingHint))")
     }
 
     /// Checks that a cloud name can stand as one URL path segment.
@@ -83,7 +111,7 @@ enum CloudinaryURLParser {
     private static func decodeCredential(_ text: Substring, name: String) throws(CloudinaryURLError) -> String {
         guard !text.isEmpty else {
             let kind = name == "API key" ? "missingAPIKey" : "missingAPISecret"
-            throw CloudinaryURLError(kind, "the \(name) is missing (expected form cloudinary://API_KEY:API_SECRET@CLOUD_NAME)")
+            throw CloudinaryURLError(kind, "the \(name) is missing (expected form \(expectedForm))")
         }
         guard let decoded = PercentEncoding.decode(text, plusIsSpace: false) else {
             throw CloudinaryURLError("invalidPercentEncoding", "the \(name) has an invalid percent-encoding (each '%' must start a '%XX' escape of UTF-8 bytes, so \(encodingHint))")

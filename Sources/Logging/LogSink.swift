@@ -35,34 +35,23 @@ public final class StandardErrorSink: LogSink {
         }
     }
 
-    /// Quotes a value that contains spaces, quotes or control characters, so a
-    /// line stays one line and splits unambiguously.
+    /// Quotes a value that contains spaces, quotes, control or format
+    /// characters, so a line stays one line, splits unambiguously and
+    /// displays as the value is.
     static func quoted(_ value: String) -> String {
         let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { scalar in
-            scalar.value > 0x20 && scalar != "\"" && scalar != "\\" && scalar.value != 0x7F
+            scalar.value > 0x20 && scalar != "\"" && scalar != "\\" && !PrintableText.needsEscape(scalar)
         }
-        if plain {
-            return value
-        }
-        var escaped = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            default:
-                escaped += scalar.value < 0x20 || scalar.value == 0x7F
-                    ? String(format: "\\x%02x", scalar.value) : String(scalar)
-            }
-        }
-        return escaped + "\""
+        return plain ? value : PrintableText.quoted(value)
     }
 }
 
 /// Sends each event to journald as one structured entry, so that
 /// `journalctl TASK_ID=...` finds it.
+///
+/// Field values keep their control characters, so multi-line errors stay
+/// multi-line, but format characters are escaped as on standard error, so
+/// that `journalctl -o verbose` cannot show a name reversed or hide part of it.
 public struct JournalSink: LogSink {
     private let identifier: String
 
@@ -73,7 +62,7 @@ public struct JournalSink: LogSink {
     public func write(_ event: LogEvent) {
         var fields = [("MESSAGE", event.message), ("PRIORITY", String(event.level.rawValue)),
                       ("SYSLOG_IDENTIFIER", identifier)]
-        fields.append(contentsOf: event.fields)
+        fields.append(contentsOf: event.fields.map { ($0.0, PrintableText.escaped($0.1, where: PrintableText.isFormat)) })
         if !JournalWriter.send(fields) {
             StandardErrorSink().write(event)
         }

@@ -28,9 +28,20 @@ public struct UploadRecord: Sendable, Equatable {
 
 /// A journal that cannot be opened or written.
 public struct JournalError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable {
+        /// There is no journal file. Only `openReadOnly` reports this kind.
+        case notFound
+        /// The file exists but cannot be read as a journal.
+        case unreadable
+        /// Any other failure to create, open, read or write the journal.
+        case failed
+    }
+
+    public var kind: Kind
     public var message: String
 
-    public init(message: String) {
+    public init(kind: Kind = .failed, message: String) {
+        self.kind = kind
         self.message = message
     }
 
@@ -79,6 +90,12 @@ public final class UploadJournal: Sendable {
         } catch {
             throw JournalError(message: error.message)
         }
+    }
+
+    /// Wraps a connection that is already open and checked.
+    init(path: String, connection handle: sending OpaquePointer) {
+        self.path = path
+        connection = Mutex(handle)
     }
 
     private init(path: String) throws(OpenFailure) {

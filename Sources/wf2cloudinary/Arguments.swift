@@ -1,11 +1,31 @@
+import Foundation
+
 /// The parsed command line.
 struct Arguments {
-    enum Command: String {
+    /// The commands, in the order that the help text and the messages list them.
+    enum Command: String, CaseIterable {
         case run
         case once
         case checkConfig = "check-config"
-        case history
         case doctor
+        case history
+
+        /// The help text's line for this command.
+        var summary: String {
+            switch self {
+            case .run: "run as a service: poll Workfront every poll.interval seconds"
+            case .once: "one discovery and every transfer it finds, then exit"
+            case .checkConfig: "validate the configuration file and the credentials, then exit"
+            case .doctor: "check configuration, credentials, state folder, both services and the clock"
+            case .history: "list the uploads recorded in the journal (--task ID, --since DATE)"
+            }
+        }
+
+        /// Every command's name: "run, once, check-config, doctor or history".
+        static var nameList: String {
+            let names = allCases.map(\.rawValue)
+            return names.dropLast().joined(separator: ", ") + " or " + names.last!
+        }
     }
 
     var command: Command
@@ -16,6 +36,7 @@ struct Arguments {
     var stateDirectory: String?
     /// `history` filters.
     var taskID: String?
+    /// A UTC time in the journal's form, `2026-12-01T08:00:00Z`.
     var since: String?
 
     static let usage = """
@@ -24,16 +45,15 @@ struct Arguments {
         Moves the documents of Workfront tasks in a trigger status into Cloudinary.
 
         Commands:
-          run              run as a service: poll Workfront every poll.interval seconds
-          once             one discovery and every transfer it finds, then exit
-          check-config     validate the configuration file and the credentials, then exit
-          doctor           check configuration, credentials, state folder, both services and the clock
-          history          list the uploads recorded in the journal (--task ID, --since DATE)
+        \(commandLines)
 
         Options:
           --config PATH    configuration file (default: /etc/wf2cloudinary/wf2cloudinary.json5)
           --state-dir DIR  folder of the upload journal (default: $STATE_DIRECTORY,
                            else /var/lib/wf2cloudinary)
+          --task ID        with history: only the uploads of this Workfront task
+          --since DATE     with history: only the uploads at or after this UTC date or time,
+                           such as 2026-12-01 or 2026-12-01T08:00:00Z
           --dry-run        with once: print what would be uploaded, change nothing
           --verbose        log debug events too
           --version        print the version and exit
@@ -42,6 +62,12 @@ struct Arguments {
         Exit codes: 0 success, 1 a task failed, 2 usage or configuration error,
         3 a remote service refused the credentials.
         """
+
+    private static var commandLines: String {
+        Command.allCases.map { command in
+            "  " + command.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0) + command.summary
+        }.joined(separator: "\n")
+    }
 
     /// A command line that cannot be run, with the reason.
     struct UsageError: Error {
@@ -111,19 +137,20 @@ struct Arguments {
                 } else if command == nil, let parsed = Command(rawValue: word) {
                     command = parsed
                 } else {
-                    throw UsageError(message: command == nil ? "unknown command \(word)" : "unexpected argument \(word)")
+                    throw UsageError(message: command == nil ? "unknown command \(word); the commands are \(Command.nameList)"
+                                                             : "unexpected argument \(word)")
                 }
             }
             index += 1
         }
         guard let command else {
-            throw UsageError(message: "a command is required: run, once or check-config")
+            throw UsageError(message: "a command is required: \(Command.nameList)")
         }
         if (taskID != nil || since != nil) && command != .history {
             throw UsageError(message: "--task and --since work only with history")
         }
-        if let since, since.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:]+Z?)?/) == nil {
-            throw UsageError(message: "--since takes a date like 2026-12-01 or 2026-12-01T08:00:00Z, not \(since)")
+        if let given = since {
+            since = try SinceArgument.normalize(given)
         }
         if dryRun && command != .once {
             throw UsageError(message: "--dry-run works only with once")

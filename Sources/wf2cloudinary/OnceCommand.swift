@@ -64,17 +64,17 @@ enum OnceCommand {
             for document in task.documents {
                 let name = Output.printable(document.document.currentVersion?.fileName ?? document.document.name)
                 if let transfer = document.transfer {
-                    Output.line("  \(name) -> \(transfer.result.secureURL) (\(transfer.bytes) bytes)")
+                    Output.line("  \(name) -> \(Output.printable(transfer.result.secureURL)) (\(Output.counted(transfer.bytes, "byte")))")
                 } else if let error = document.error {
                     Output.line("  \(name): FAILED: \(Output.printable(error.message))")
                 }
             }
         }
         Output.line("""
-            \(summary.tasks.count) tasks: \(summary.count(.done)) done, \(summary.count(.failed)) failed, \
+            \(Output.counted(summary.tasks.count, "task")): \(summary.count(.done)) done, \(summary.count(.failed)) failed, \
             \(summary.count(.deferred) + summary.count(.abandoned)) left for a later pass, \(summary.count(.skipped)) claimed by \
-            another instance; \(summary.documentsUploaded) documents \
-            (\(summary.bytesUploaded) bytes) uploaded, \(summary.documentsFailed) failed
+            another instance; \(Output.counted(summary.documentsUploaded, "document")) \
+            (\(Output.counted(summary.bytesUploaded, "byte"))) uploaded, \(summary.documentsFailed) failed
             """)
     }
 
@@ -87,50 +87,24 @@ enum OnceCommand {
             return .taskFailed
         }
         for task in tasks {
-            Output.line("task \(Output.printable(task.id)) \"\(Output.printable(task.name))\": \(task.documents.count) documents")
+            Output.line("task \(Output.printable(task.id)) \(Output.quoted(task.name)): \(Output.counted(task.documents.count, "document"))")
             for document in task.documents {
                 guard let version = document.currentVersion else {
-                    Output.line("  document \(document.id): no current version, would fail")
+                    Output.line("  document \(Output.printable(document.id)): no current version, would fail")
                     continue
                 }
                 let plan: UploadPlan
                 do {
                     plan = try components.planner.plan(task: task, document: document, version: version)
                 } catch {
-                    Output.line("  \(Output.printable(version.fileName)): would fail: \(error)")
+                    Output.line("  \(Output.printable(version.fileName)): would fail: \(Output.printable("\(error)"))")
                     continue
                 }
                 let parameters = plan.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                Output.line("  \(Output.printable(version.fileName)) (\(version.docSize.map { "\($0) bytes" } ?? "size unknown")): resource_type=\(plan.resourceType) \(Output.printable(parameters))")
+                Output.line("  \(Output.printable(version.fileName)) (\(version.docSize.map { Output.counted($0, "byte") } ?? "size unknown")): resource_type=\(plan.resourceType) \(Output.printable(parameters))")
             }
         }
         Output.line("dry run: nothing was uploaded or changed")
         return .success
-    }
-}
-
-/// Command output for a person: results on standard output,
-/// problems on standard error.
-enum Output {
-    static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-
-    /// `text` with control characters written as escapes (`\x1b`), so
-    /// names from Workfront cannot move the cursor or clear the terminal.
-    static func printable(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                result += String(format: "\\x%02x", scalar.value)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("wf2cloudinary: " + text + "\n").utf8))
     }
 }

@@ -63,7 +63,7 @@ final class TerminalProgress: TransferProgress {
         let elapsed = max(Double((now - transfer.started).components.attoseconds) / 1e18
             + Double((now - transfer.started).components.seconds), 0.001)
         let rate = Double(transfer.done) / elapsed
-        var text = "\(transfer.name.prefix(40)) \(megabytes(transfer.done))"
+        var text = "\(Output.printable(String(transfer.name.prefix(40)))) \(megabytes(transfer.done))"
         if let total = transfer.total, total > 0 {
             text += "/\(megabytes(total)) \(Int(Double(transfer.done) * 100 / Double(total)))%"
             if rate > 0 {

@@ -201,6 +201,36 @@ struct HostileInputTests {
         #expect(!result.stdout.contains("\u{00}"), "the summary passes a NUL to the terminal")
     }
 
+    /// Names with a bidirectional override, zero-width and directional
+    /// marks and an isolate display as they are, because the dry run, the
+    /// summary and the log escape those format characters. The dry run's
+    /// header also quotes the task name and counts one document in the singular.
+    @Test func formatCharactersInNamesAreNotPrintedRaw() throws {
+        let formatCharacters: [Unicode.Scalar] = ["\u{202E}", "\u{202A}", "\u{2066}", "\u{2069}", "\u{200B}", "\u{200F}", "\u{FEFF}"]
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: Self.taskID, name: "Hostile \"names\" 🎉\u{200B}", documents: [
+                FakeDocument(id: Self.documentID, name: "Doc\u{2066}x\u{2069}", fileName: "invoice\u{202E}fdp.exe", size: 2_000),
+            ]),
+        ])
+        let plan = try tenant.run(["once", "--dry-run"])
+        #expect(plan.status == 0, "stderr: \(plan.stderr)")
+        #expect(plan.stdout.contains("task \(Self.taskID) \"Hostile \\\"names\\\" 🎉\\u{200b}\": 1 document\n"), "stdout: \(plan.stdout)")
+        #expect(plan.stdout.contains("  invoice\\u{202e}fdp.exe (2000 bytes): "), "stdout: \(plan.stdout)")
+
+        let result = try tenant.run(["once"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try tenant.taskStatus(Self.taskID) == "CPL")
+        #expect(result.stderr.contains("FILE_NAME=\"invoice\\u{202e}fdp.exe\""), "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("  invoice\\u{202e}fdp.exe -> "), "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("1 task: 1 done, "), "stdout: \(result.stdout)")
+        for scalar in formatCharacters {
+            let character = String(Character(scalar))
+            #expect(!plan.stdout.contains(character), "the dry run prints U+\(String(scalar.value, radix: 16)) raw")
+            #expect(!result.stdout.contains(character), "the summary prints U+\(String(scalar.value, radix: 16)) raw")
+            #expect(!result.stderr.contains(character), "the log prints U+\(String(scalar.value, radix: 16)) raw")
+        }
+    }
+
     // MARK: Documents
 
     @Test func zeroByteDocumentFailsWithNote() throws {

@@ -260,7 +260,7 @@ struct JournalThroughFakesTests {
         let history = try tenant.run(["history", "--task", "journal-task"])
         #expect(history.status == 0, "stderr: \(history.stderr)")
         #expect(history.stdout.contains("document journal-doc version journal-doc-v1"))
-        #expect(history.stdout.contains("1 uploads"))
+        #expect(history.stdout.contains("\n1 upload\n"), "stdout: \(history.stdout)")
         let otherTask = try tenant.run(["history", "--task", "no-such-task"])
         #expect(otherTask.stdout.contains("0 uploads"))
         let future = try tenant.run(["history", "--since", "2999-01-01"])

@@ -63,4 +63,85 @@ struct UploadJournalTests {
             try UploadJournal.open(directory: "/proc/wf2cloudinary-journal")
         }
     }
+
+    /// Lists the names in `directory`, sorted, to show that an open created nothing.
+    private func contents(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    }
+
+    @Test func readOnlyOpenOfMissingJournalCreatesNothing() throws {
+        let parent = try folder()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let directory = "\(parent)/state"
+        do {
+            _ = try UploadJournal.openReadOnly(directory: directory)
+            Issue.record("a journal that does not exist was opened")
+        } catch {
+            #expect(error.kind == .notFound)
+            #expect(error.message == "no upload journal at \(directory)/journal.sqlite3; the service creates it on its first upload")
+        }
+        #expect(try contents(parent).isEmpty)
+    }
+
+    @Test func readOnlyOpenLeavesCorruptFile() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = "\(directory)/\(UploadJournal.fileName)"
+        let junk = Data(String(repeating: "not a database ", count: 400).utf8)
+        try junk.write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try UploadJournal.openReadOnly(directory: directory)
+            Issue.record("a corrupt journal was opened")
+        } catch {
+            #expect(error.kind == .unreadable)
+            #expect(error.message == "the upload journal at \(path) is unreadable: file is not a database")
+        }
+        #expect(try contents(directory) == [UploadJournal.fileName])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == junk)
+    }
+
+    /// A journal closed by the service has no `-wal` or `-shm` file, and a
+    /// reader must not leave any behind.
+    @Test func readOnlyOpenReadsWithoutCreatingFiles() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let (journal, _) = try UploadJournal.open(directory: directory)
+            try journal.record(record)
+        }
+        #expect(try contents(directory) == [UploadJournal.fileName])
+        do {
+            let reader = try UploadJournal.openReadOnly(directory: directory)
+            let rows = try reader.history()
+            #expect(rows.map(\.record) == [record])
+        }
+        #expect(try contents(directory) == [UploadJournal.fileName])
+    }
+
+    /// While the service has the journal open, a reader sees its latest
+    /// uploads, which are still in the write-ahead log.
+    @Test func readOnlyOpenSeesOpenWriter() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (writer, _) = try UploadJournal.open(directory: directory)
+        try writer.record(record)
+        let filesWithWriter = try contents(directory)
+        let reader = try UploadJournal.openReadOnly(directory: directory)
+        #expect(try reader.history().map(\.record) == [record])
+        #expect(throws: JournalError.self) {
+            try reader.record(record)
+        }
+        #expect(try contents(directory) == filesWithWriter)
+    }
+
+    @Test func readOnlyOpenOfFolderIsUnreadable() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: "\(directory)/\(UploadJournal.fileName)", withIntermediateDirectories: false)
+        #expect {
+            _ = try UploadJournal.openReadOnly(directory: directory)
+        } throws: { error in
+            (error as? JournalError)?.kind == .unreadable
+        }
+    }
 }
