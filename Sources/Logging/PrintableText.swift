@@ -78,4 +78,10 @@ public enum PrintableText {
         }
         return result + "\""
     }
+
+    /// Returns `count` and the noun, in the plural unless `count` is 1, as in
+    /// "1 document" and "2 documents".
+    public static func counted(_ count: some BinaryInteger, _ singular: String, plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
+    }
 }

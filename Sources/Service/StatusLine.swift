@@ -1,11 +1,13 @@
+import Logging
+
 /// The one-line `STATUS=` text that `systemctl status` shows.
 enum StatusLine {
     static func idle(nextPollSeconds: Int, last: PollTotals?, note: String?) -> String {
         var text = "idle, next poll in \(nextPollSeconds) s"
         if let last {
-            text += "; last poll \(last.tasks) tasks, \(last.documents) documents"
+            text += "; last poll \(PrintableText.counted(last.tasks, "task")), \(PrintableText.counted(last.documents, "document"))"
             if last.failed > 0 || last.documentsFailed > 0 {
-                text += ", \(last.failed) tasks failed"
+                text += ", \(PrintableText.counted(last.failed, "task")) failed"
             }
             if last.deferred > 0 {
                 text += ", \(last.deferred) deferred"
@@ -15,7 +17,7 @@ enum StatusLine {
     }
 
     static func working(inFlight: Int, queued: Int, documentsLeft: Int, last: PollTotals?, note: String?) -> String {
-        var text = "transferring \(inFlight) tasks (\(documentsLeft) documents), \(queued) queued"
+        var text = "transferring \(PrintableText.counted(inFlight, "task")) (\(PrintableText.counted(documentsLeft, "document"))), \(queued) queued"
         if let last, last.done + last.failed > 0 {
             text += "; this poll \(last.done) done, \(last.failed) failed"
         }

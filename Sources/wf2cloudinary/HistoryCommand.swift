@@ -1,3 +1,4 @@
+import Logging
 import UploadJournal
 
 /// `wf2cloudinary history`: what the journal recorded, one upload per line.
@@ -12,10 +13,10 @@ enum HistoryCommand {
             for (record, uploadedAt) in rows {
                 Output.line("\(Output.printable(uploadedAt))  task \(Output.printable(record.taskID))  "
                     + "document \(Output.printable(record.documentID)) version \(Output.printable(record.versionID))  "
-                    + "\(Output.counted(record.bytes, "byte"))  md5 \(Output.printable(record.md5))  "
+                    + "\(PrintableText.counted(record.bytes, "byte"))  md5 \(Output.printable(record.md5))  "
                     + "\(Output.printable(record.publicID))  \(Output.printable(record.secureURL))")
             }
-            Output.line(Output.counted(rows.count, "upload"))
+            Output.line(PrintableText.counted(rows.count, "upload"))
             return .success
         } catch {
             switch error.kind {

@@ -64,17 +64,17 @@ enum OnceCommand {
             for document in task.documents {
                 let name = Output.printable(document.document.currentVersion?.fileName ?? document.document.name)
                 if let transfer = document.transfer {
-                    Output.line("  \(name) -> \(Output.printable(transfer.result.secureURL)) (\(Output.counted(transfer.bytes, "byte")))")
+                    Output.line("  \(name) -> \(Output.printable(transfer.result.secureURL)) (\(PrintableText.counted(transfer.bytes, "byte")))")
                 } else if let error = document.error {
                     Output.line("  \(name): FAILED: \(Output.printable(error.message))")
                 }
             }
         }
         Output.line("""
-            \(Output.counted(summary.tasks.count, "task")): \(summary.count(.done)) done, \(summary.count(.failed)) failed, \
+            \(PrintableText.counted(summary.tasks.count, "task")): \(summary.count(.done)) done, \(summary.count(.failed)) failed, \
             \(summary.count(.deferred) + summary.count(.abandoned)) left for a later pass, \(summary.count(.skipped)) claimed by \
-            another instance; \(Output.counted(summary.documentsUploaded, "document")) \
-            (\(Output.counted(summary.bytesUploaded, "byte"))) uploaded, \(summary.documentsFailed) failed
+            another instance; \(PrintableText.counted(summary.documentsUploaded, "document")) \
+            (\(PrintableText.counted(summary.bytesUploaded, "byte"))) uploaded, \(summary.documentsFailed) failed
             """)
     }
 
@@ -87,7 +87,7 @@ enum OnceCommand {
             return .taskFailed
         }
         for task in tasks {
-            Output.line("task \(Output.printable(task.id)) \(Output.quoted(task.name)): \(Output.counted(task.documents.count, "document"))")
+            Output.line("task \(Output.printable(task.id)) \(Output.quoted(task.name)): \(PrintableText.counted(task.documents.count, "document"))")
             for document in task.documents {
                 guard let version = document.currentVersion else {
                     Output.line("  document \(Output.printable(document.id)): no current version, would fail")
@@ -101,7 +101,7 @@ enum OnceCommand {
                     continue
                 }
                 let parameters = plan.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                Output.line("  \(Output.printable(version.fileName)) (\(version.docSize.map { Output.counted($0, "byte") } ?? "size unknown")): resource_type=\(plan.resourceType) \(Output.printable(parameters))")
+                Output.line("  \(Output.printable(version.fileName)) (\(version.docSize.map { PrintableText.counted($0, "byte") } ?? "size unknown")): resource_type=\(plan.resourceType) \(Output.printable(parameters))")
             }
         }
         Output.line("dry run: nothing was uploaded or changed")

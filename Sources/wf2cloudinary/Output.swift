@@ -29,12 +29,6 @@ enum Output {
         PrintableText.quoted(text)
     }
 
-    /// Returns `count` and the noun, in the plural unless `count` is 1, as in
-    /// "1 document" and "2 documents".
-    static func counted(_ count: some BinaryInteger, _ singular: String, plural: String? = nil) -> String {
-        "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
-    }
-
     private static func escapedForTerminal(_ text: String) -> String {
         PrintableText.escaped(text) { $0 != "\n" && PrintableText.needsEscape($0) }
     }

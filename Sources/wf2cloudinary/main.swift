@@ -48,11 +48,8 @@ func main() -> ExitCode {
         return .usageOrConfiguration
     }
     switch arguments.command {
-    case .history:
-        return HistoryCommand.run(arguments)
-
-    case .doctor:
-        return DoctorCommand.run(arguments, logger: logger)
+    case .history, .doctor:
+        preconditionFailure("history and doctor return before the components load")
 
     case .checkConfig:
         Output.line("configuration OK: \(arguments.configPath)")

@@ -97,7 +97,7 @@ struct SystemdServiceTests {
             .compactMap { $0["__MONOTONIC_TIMESTAMP"].flatMap(UInt64.init) }
             .filter { $0 < doneAt }
         try #require(pollsBeforeDone.count >= 2, "the transfer ended within one poll interval, so no poll ran during it")
-        #expect(firstIdle.contains("last poll 1 tasks, 1 documents"), "status texts seen: \(texts)")
+        #expect(firstIdle.contains("last poll 1 task, 1 document"), "status texts seen: \(texts)")
     }
 
     @Test func reloadAppliesValidConfiguration() throws {
