@@ -27,9 +27,7 @@ public enum SettingsLoader {
         do {
             root = try decoder.decode(JSONValue.self, from: data)
         } catch {
-            throw ConfigurationErrors(errors: [ConfigurationError(
-                source: source, key: nil,
-                problem: "not valid JSON5 (check quotes, brackets and commas; `wf2cloudinary check-config` shows this again after each edit)")])
+            throw ConfigurationErrors(errors: [syntaxError(in: data, source: source)])
         }
         guard case .object(let top) = root else {
             throw ConfigurationErrors(errors: [ConfigurationError(

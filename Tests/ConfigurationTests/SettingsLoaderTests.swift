@@ -303,8 +303,47 @@ struct SettingsLoaderTests {
         let problem = try onlyProblem(#"{ workfront: { url: "https://a.example.com" "#)
         #expect(problem.source == "test.json5")
         #expect(problem.key == nil)
-        #expect(problem.problem.contains("JSON5"))
-        #expect(problem.description.hasPrefix("test.json5: "))
+        #expect(problem.position == TextPosition(line: 1, column: 14))
+        #expect(problem.problem == #"the object for "workfront" opened here is not closed: expected '}' before the end of the file"#)
+    }
+
+    @Test func syntaxErrorNamesLineAndColumn() throws {
+        let text = """
+            {
+              workfront: { url: "https://acme.my.workfront.com" },
+              statuses: { trigger: ["UPL"] done: "CPL" },
+            }
+            """
+        let problem = try onlyProblem(text)
+        #expect(problem.description == #"test.json5:3:32: expected ',' or '}' after the value of "trigger", found 'done'"#)
+    }
+
+    @Test func jqInterpolationEscapeHint() throws {
+        let text = """
+            {
+              workfront: { url: "https://acme.my.workfront.com" },
+              mapping: { displayName: "\\(.task.name)" },
+            }
+            """
+        let problem = try onlyProblem(text)
+        #expect(problem.position == nil)
+        #expect(problem.description == "test.json5: not valid JSON5 according to Foundation's JSON parser, which gave no line or column "
+            + "(check quotes, brackets and commas). It rejects '\\(' in a string at line 3, column 28: write jq's string "
+            + "interpolation as '\\\\(' in the configuration file.")
+    }
+
+    @Test func decoderLimitationsListed() throws {
+        let text = "{ workfront: { url: 'https://a.example.com' }, statuses: { done: 'C\tPL' },\n  mapping: { tags: '[\\(.name)]' } }"
+        let problem = try onlyProblem(text)
+        #expect(problem.description == "test.json5: not valid JSON5 according to Foundation's JSON parser, which gave no line or column "
+            + "(check quotes, brackets and commas). It rejects the control character '\\t' written as itself in a string at "
+            + "line 1, column 68: write the escape '\\t' instead. It rejects '\\(' in a string at line 2, column 22: write "
+            + "jq's string interpolation as '\\\\(' in the configuration file.")
+    }
+
+    @Test func interpolationWrittenEscapedAccepted() throws {
+        let text = #"{ workfront: { url: "https://a.example.com" }, mapping: { displayName: '"\\(.task.name)"' } }"#
+        #expect(problems(text).isEmpty)
     }
 
     @Test func topLevelNotObject() throws {
