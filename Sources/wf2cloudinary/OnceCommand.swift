@@ -62,10 +62,10 @@ enum OnceCommand {
             Output.line("task \(Output.printable(task.taskID)): \(task.state.rawValue)")
             for document in task.documents {
                 let name = Output.printable(document.document.currentVersion?.fileName ?? document.document.name)
-                if let transfer = document.transfer {
-                    Output.line("  \(name) -> \(transfer.result.secureURL) (\(transfer.bytes) bytes)")
-                } else if let error = document.error {
+                if let error = document.error {
                     Output.line("  \(name): FAILED: \(Output.printable(error.message))")
+                } else if let transfer = document.transfer {
+                    Output.line("  \(name) -> \(transfer.result.secureURL) (\(transfer.bytes) bytes)")
                 }
             }
         }
@@ -73,7 +73,8 @@ enum OnceCommand {
             \(summary.tasks.count) tasks: \(summary.count(.done)) done, \(summary.count(.failed)) failed, \
             \(summary.count(.deferred) + summary.count(.abandoned)) left for a later pass, \(summary.count(.skipped)) claimed by \
             another instance; \(summary.documentsUploaded) documents \
-            (\(summary.bytesUploaded) bytes) uploaded, \(summary.documentsFailed) failed
+            (\(summary.bytesUploaded) bytes) uploaded, \(summary.documentsWrittenBackOnly) uploaded earlier and \
+            written back, \(summary.documentsFailed) failed
             """)
     }
 
