@@ -31,17 +31,23 @@ public final class ServiceMetrics: Sendable {
         self.path = path
     }
 
-    /// Counts a finished task and its documents.
+    /// Counts a finished task and its documents. A document counts as
+    /// uploaded only when the pass sent its bytes to Cloudinary, and a
+    /// transfer cancelled for shutdown counts as no failure.
     public func taskFinished(_ outcome: TaskOutcome) {
         state.withLock { state in
             state.tasks[outcome.state.rawValue, default: 0] += 1
             for document in outcome.documents {
+                if document.uploadedInThisPass {
+                    state.documentsUploaded += 1
+                    state.bytesUploaded += document.transfer?.bytes ?? 0
+                }
                 if let error = document.error {
-                    state.failures[error.kind.rawValue, default: 0] += 1
+                    if error.kind != .cancelled {
+                        state.failures[error.kind.rawValue, default: 0] += 1
+                    }
                     continue
                 }
-                state.documentsUploaded += 1
-                state.bytesUploaded += document.transfer?.bytes ?? 0
                 if let seconds = document.seconds {
                     state.durationCount += 1
                     state.durationSum += seconds
@@ -75,9 +81,9 @@ public final class ServiceMetrics: Sendable {
                 lines.append("\(name)\(sample.labels) \(sample.value)")
             }
         }
-        metric("wf2cloudinary_documents_uploaded_total", "counter", "Documents uploaded to Cloudinary and written back.",
+        metric("wf2cloudinary_documents_uploaded_total", "counter", "Documents whose bytes were sent to Cloudinary.",
                [("", String(snapshot.documentsUploaded))])
-        metric("wf2cloudinary_bytes_uploaded_total", "counter", "Bytes of documents uploaded.",
+        metric("wf2cloudinary_bytes_uploaded_total", "counter", "Bytes of documents sent to Cloudinary.",
                [("", String(snapshot.bytesUploaded))])
         metric("wf2cloudinary_document_failures_total", "counter", "Documents that failed, by error kind.",
                snapshot.failures.keys.sorted().map { ("{kind=\"\($0)\"}", String(snapshot.failures[$0]!)) })

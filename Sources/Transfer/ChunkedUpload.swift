@@ -50,7 +50,14 @@ struct ChunkedUpload {
                 range = ChunkRange(uploadID: uploadID, first: offset, last: offset + length - 1, total: isLast ? offset + length : nil)
                 firstSource = buffer.reader()
             }
-            let response = try send(range, firstSource: firstSource, pipe: source, buffer: buffer)
+            let response: UploadResponse
+            do {
+                response = try send(range, firstSource: firstSource, pipe: source, buffer: buffer)
+            } catch {
+                // Cloudinary responded to an earlier chunk, so it is reachable
+                // even when this chunk got no response.
+                throw chunks > 0 ? DocumentTransfer.classify(error, side: .upload, responseStarted: true) : error
+            }
             chunks += 1
             offset = range.last + 1
             let isLast = range.total.map { offset >= $0 } ?? false

@@ -81,13 +81,13 @@ public struct DocumentTransfer: Sendable {
                 throw refusal
             }
             if let downloadCause {
-                throw Self.classify(downloadCause, side: .download)
+                throw Self.classify(downloadCause, side: .download, responseStarted: feed.started)
             }
             throw Self.classify(error, side: .upload)
         }
         downloadDone.wait()
         if let error = downloadError.value {
-            throw feed.refusal ?? Self.classify(error, side: .download)
+            throw feed.refusal ?? Self.classify(error, side: .download, responseStarted: feed.started)
         }
         let md5 = feed.md5Hex()
         try verify(result, bytes: feed.byteCount, md5: md5)
@@ -129,24 +129,37 @@ public struct DocumentTransfer: Sendable {
         }
     }
 
-    static func classify(_ error: any Error, side: TransferError.Kind) -> TransferError {
+    /// Turns an error of either side into the document's failure. Every
+    /// failure without a response is `transport`. `responseStarted` is true
+    /// when the service already responded during this transfer (the
+    /// download's head, or an earlier chunk), so it is reachable even when
+    /// the connection broke later.
+    static func classify(_ error: any Error, side: TransferError.Kind, responseStarted: Bool = false) -> TransferError {
+        var failure: TransferError
         switch error {
         case let error as TransferError:
-            return error
+            failure = error
 
         case let error as WorkfrontError:
-            return TransferError(error, kind: .download)
+            failure = TransferError(error, kind: .download)
 
         case let error as CloudinaryError:
-            return TransferError(error)
+            failure = TransferError(error)
 
         case let error as HTTPError:
-            return TransferError(kind: error.kind == "cancelled" ? .cancelled : side, message: error.description,
-                                 isTransient: error.isTransient)
+            failure = TransferError(kind: error.kind == "cancelled" ? .cancelled : .transport, message: error.description,
+                                    isTransient: error.isTransient)
+            if failure.kind == .transport && error.isTransient {
+                failure.unreachableService = side == .download ? .workfront : .cloudinary
+            }
 
         default:
-            return TransferError(kind: side, message: "\(error)")
+            failure = TransferError(kind: side, message: "\(error)")
         }
+        if responseStarted {
+            failure.unreachableService = nil
+        }
+        return failure
     }
 }
 

@@ -90,6 +90,17 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         return TransferError(kind: .tooLarge, message: "the document has \(amount) than limits.maxDocumentBytes (\(maxBytes)) allows")
     }
 
+    /// Whether Workfront began to send the document: its response head
+    /// arrived with status 200.
+    var started: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if case .started = start {
+            return true
+        }
+        return false
+    }
+
     /// Blocks until the download has started; returns its declared length.
     func waitForStart() throws -> Int64? {
         condition.lock()

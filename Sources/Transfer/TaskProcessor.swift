@@ -64,21 +64,36 @@ public struct TaskProcessor: Sendable {
     private func processClaimed(_ task: WorkfrontTask, log: Logger, cancellation: HTTPCancellation?,
                                 shouldStop: () -> Bool) -> TaskOutcome {
         var outcomes: [DocumentOutcome] = []
+        var unreachable = UnreachableServices()
         for document in task.documents {
             if shouldStop() {
                 return TaskOutcome(taskID: task.id, state: .abandoned, documents: outcomes)
             }
-            let outcome = move(document, of: task, log: log.with([("DOCUMENT_ID", document.id)]), cancellation: cancellation)
+            let documentLog = log.with([("DOCUMENT_ID", document.id)])
+            guard let outcome = move(document, of: task, log: documentLog, cancellation: cancellation,
+                                     unreachable: unreachable) else {
+                unreachable.countUntriedDocument()
+                continue
+            }
             outcomes.append(outcome)
             if let error = outcome.error, error.kind == .credentials || error.kind == .cancelled {
                 return TaskOutcome(taskID: task.id, state: .abandoned, documents: outcomes)
             }
+            if let service = outcome.error?.unreachableService {
+                unreachable.add(service)
+            }
         }
+        unreachable.logUntriedDocuments(log)
         return report(task, outcomes, log: log)
     }
 
+    /// Moves one document, retrying failures that may pass. Returns nil,
+    /// without trying, when the document needs a service in `unreachable`.
     private func move(_ document: WorkfrontDocument, of task: WorkfrontTask, log: Logger,
-                      cancellation: HTTPCancellation?) -> DocumentOutcome {
+                      cancellation: HTTPCancellation?, unreachable: UnreachableServices) -> DocumentOutcome? {
+        if unreachable.contains(.workfront) {
+            return nil
+        }
         guard let version = document.currentVersion else {
             let error = TransferError(kind: .noVersion, message: "the document has no current version to download")
             log.error("Document failed", Self.fields(error))
@@ -95,7 +110,11 @@ public struct TaskProcessor: Sendable {
         // An upload that Cloudinary confirmed is never repeated: a retry after
         // a failed write-back, or a version the journal already records,
         // only writes the address back.
-        var uploaded = recordedUpload(document, version: version, plan: plan, log: log)
+        let recorded = recordedUpload(document, version: version, plan: plan, log: log)
+        if recorded == nil && unreachable.contains(.cloudinary) {
+            return nil
+        }
+        var uploaded = recorded
         var attempt = 1
         while true {
             let started = ContinuousClock.now
@@ -109,19 +128,37 @@ public struct TaskProcessor: Sendable {
                     uploaded = outcome
                 }
                 try writeBack(outcome.result.secureURL, publicID: outcome.result.publicID, to: document)
-                log.info("Document uploaded", [
-                    ("PUBLIC_ID", outcome.result.publicID), ("SECURE_URL", outcome.result.secureURL),
-                    ("BYTES", String(outcome.bytes)), ("MD5", outcome.md5), ("CHUNKS", String(outcome.chunks)),
-                    ("DURATION_MS", String(Self.milliseconds(since: started))), ("FILE_NAME", version.fileName),
-                ])
-                let seconds = Double(Self.milliseconds(since: started)) / 1000
-                return DocumentOutcome(document: document, transfer: outcome, seconds: seconds)
+                let milliseconds = Self.milliseconds(since: started)
+                if recorded == nil {
+                    log.info("Document uploaded", [
+                        ("PUBLIC_ID", outcome.result.publicID), ("SECURE_URL", outcome.result.secureURL),
+                        ("BYTES", String(outcome.bytes)), ("MD5", outcome.md5), ("CHUNKS", String(outcome.chunks)),
+                        ("DURATION_MS", String(milliseconds)), ("FILE_NAME", version.fileName),
+                    ])
+                } else {
+                    log.info("Document address written back", [
+                        ("PUBLIC_ID", outcome.result.publicID), ("SECURE_URL", outcome.result.secureURL),
+                        ("DURATION_MS", String(milliseconds)), ("FILE_NAME", version.fileName),
+                    ])
+                }
+                return DocumentOutcome(document: document, transfer: outcome, uploadedInThisPass: recorded == nil,
+                                       seconds: recorded == nil ? Double(milliseconds) / 1000 : nil)
             } catch {
-                guard error.isTransient, attempt < attempts, !(cancellation?.isCancelled ?? false) else {
+                // The outcome keeps an upload of this pass even when its
+                // write-back failed, so that the upload is counted.
+                var outcome = DocumentOutcome(document: document, transfer: uploaded, error: error,
+                                              uploadedInThisPass: recorded == nil && uploaded != nil)
+                if error.kind == .cancelled || (cancellation?.isCancelled ?? false) {
+                    log.notice("Transfer stopped for shutdown, the task stays in its trigger status",
+                               [("ATTEMPT", String(attempt))])
+                    outcome.error = TransferError(kind: .cancelled, message: "the service stopped during the transfer")
+                    return outcome
+                }
+                guard error.isTransient, attempt < attempts else {
                     let level: LogLevel = error.isTransient ? .warning : .error
                     log.log(level, error.isTransient ? "Document failed, will retry on a later poll" : "Document failed",
                             Self.fields(error) + [("ATTEMPTS", String(attempt))])
-                    return DocumentOutcome(document: document, error: error)
+                    return outcome
                 }
                 let delay = Self.retryDelay(attempt: attempt, first: firstRetryDelay, retryAfter: error.retryAfter)
                 log.warning("Document transfer failed, retrying", Self.fields(error)
@@ -130,90 +167,6 @@ public struct TaskProcessor: Sendable {
                 attempt += 1
             }
         }
-    }
-
-    /// The upload of this document version that the journal records under
-    /// the planned public ID (from a crash between the upload and the
-    /// write-back, or an earlier pass), or nil.
-    private func recordedUpload(_ document: WorkfrontDocument, version: WorkfrontDocumentVersion, plan: UploadPlan,
-                                log: Logger) -> TransferOutcome? {
-        guard let journal else { return nil }
-        let record: UploadRecord?
-        do {
-            record = try journal.lookup(documentID: document.id, versionID: version.id)
-        } catch {
-            log.warning("Journal lookup failed, uploading again", [("ERROR", error.message)])
-            return nil
-        }
-        guard let record, record.publicID == plan.parameters["public_id"] else { return nil }
-        log.info("Document already uploaded, writing the address back", [
-            ("PUBLIC_ID", record.publicID), ("SECURE_URL", record.secureURL), ("BYTES", String(record.bytes)),
-        ])
-        let result = UploadResult(publicID: record.publicID, version: record.cloudinaryVersion, secureURL: record.secureURL,
-                                  bytes: record.bytes, etag: record.md5, resourceType: plan.resourceType)
-        return TransferOutcome(result: result, bytes: record.bytes, md5: record.md5, chunks: 0)
-    }
-
-    /// Records a confirmed upload before the write-back. A failure to record
-    /// is logged and the run carries on: the only cost is a second upload of
-    /// the same bytes should the write-back fail too.
-    private func remember(_ outcome: TransferOutcome, task: WorkfrontTask, document: WorkfrontDocument,
-                          version: WorkfrontDocumentVersion, log: Logger) {
-        guard let journal else { return }
-        do {
-            try journal.record(UploadRecord(
-                documentID: document.id, versionID: version.id, taskID: task.id, publicID: outcome.result.publicID,
-                cloudinaryVersion: outcome.result.version, secureURL: outcome.result.secureURL,
-                bytes: outcome.bytes, md5: outcome.md5))
-        } catch {
-            log.warning("Journal write failed, carrying on", [("ERROR", error.message)])
-        }
-    }
-
-    private func writeBack(_ secureURL: String, publicID: String, to document: WorkfrontDocument) throws(TransferError) {
-        var fields = [settings.writeBack.urlField: secureURL]
-        if let field = settings.writeBack.publicIdField {
-            fields[field] = publicID
-        }
-        do {
-            try workfront.updateDocument(documentID: document.id, fields: fields)
-        } catch {
-            throw TransferError(kind: .writeBack, message: "uploaded, but writing the address to the document failed: \(error)",
-                                isTransient: error.isTransient, httpStatus: error.httpStatus)
-        }
-    }
-
-    private func report(_ task: WorkfrontTask, _ outcomes: [DocumentOutcome], log: Logger) -> TaskOutcome {
-        let failures = outcomes.filter { !$0.succeeded }
-        let state: TaskOutcome.State
-        // A document that failed transiently keeps the whole task in its
-        // trigger status, even beside one that failed for good: reporting
-        // the task now would leave that document behind. The journal spares
-        // the documents that did move a second upload on the next pass.
-        if task.documents.isEmpty || (!failures.isEmpty && failures.allSatisfy { !($0.error?.isTransient ?? false) }) {
-            state = .failed
-        } else if failures.isEmpty {
-            state = .done
-        } else {
-            log.warning("Task left in its trigger status, retrying on a later poll", [("FAILED_DOCUMENTS", String(failures.count))])
-            return TaskOutcome(taskID: task.id, state: .deferred, documents: outcomes)
-        }
-        do {
-            if state == .failed {
-                try workfront.addTaskNote(taskID: task.id, text: TaskNote.failure(task: task, outcomes: outcomes, settings: settings))
-                try workfront.updateTask(taskID: task.id, fields: claim.releaseFields(status: settings.statuses.failed))
-                log.error("Task failed", [("STATUS", settings.statuses.failed), ("FAILED_DOCUMENTS", String(failures.count)),
-                                          ("UPLOADED_DOCUMENTS", String(outcomes.count - failures.count))])
-            } else {
-                try workfront.updateTask(taskID: task.id, fields: claim.releaseFields(status: settings.statuses.done))
-                log.info("Task done", [("STATUS", settings.statuses.done), ("UPLOADED_DOCUMENTS", String(outcomes.count))])
-            }
-        } catch {
-            log.warning("Task outcome could not be written to Workfront, retrying on a later poll",
-                        [("ERROR_KIND", error.kind.rawValue), ("ERROR", error.description)])
-            return TaskOutcome(taskID: task.id, state: .deferred, documents: outcomes, reportError: error)
-        }
-        return TaskOutcome(taskID: task.id, state: state, documents: outcomes)
     }
 
     /// Seconds before retry number `attempt`: `first` doubled per attempt
@@ -235,26 +188,5 @@ public struct TaskProcessor: Sendable {
     static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
         let elapsed = ContinuousClock.now - start
         return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-    }
-}
-
-/// The text of the note left on a failed task.
-enum TaskNote {
-    static func failure(task: WorkfrontTask, outcomes: [DocumentOutcome], settings: Settings) -> String {
-        if task.documents.isEmpty {
-            return "wf2cloudinary: no documents are attached to this task, so nothing was uploaded to Cloudinary. "
-                + "Attach the documents and set the task back to \(settings.statuses.trigger[0]) to upload them."
-        }
-        let failures = outcomes.filter { !$0.succeeded }
-        var lines = ["wf2cloudinary could not upload \(failures.count) of \(outcomes.count) documents to Cloudinary:"]
-        for outcome in failures {
-            let name = outcome.document.currentVersion?.fileName ?? outcome.document.name
-            lines.append("- \(name) (document \(outcome.document.id)): \(outcome.error?.message ?? "unknown error")")
-        }
-        if failures.count < outcomes.count {
-            lines.append("The other documents were uploaded and their Cloudinary address written to the document's \(settings.writeBack.urlField) field.")
-        }
-        lines.append("Fix the documents and set the task back to \(settings.statuses.trigger[0]) to try again.")
-        return lines.joined(separator: "\n")
     }
 }

@@ -4,10 +4,13 @@ import Workfront
 /// The reason one document could not be moved, in words for the task's note.
 public struct TransferError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
-        /// The document could not be read from Workfront.
+        /// Workfront responded but did not deliver the document.
         case download
-        /// Cloudinary refused or failed the upload.
+        /// Cloudinary responded and refused or failed the upload.
         case upload
+        /// Workfront or Cloudinary sent no response, or the connection broke
+        /// part-way: refused, timed out, reset, or a TLS failure.
+        case transport
         /// The bytes Cloudinary stored differ from those downloaded.
         case integrity
         /// The document has no bytes; Cloudinary does not accept empty files.
@@ -18,12 +21,21 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
         case tooLarge
         /// The document has no current version to download.
         case noVersion
-        /// The Cloudinary address could not be written to the document.
+        /// Workfront responded to the write-back of the Cloudinary address
+        /// with an error.
         case writeBack
         /// Cloudinary refused the credentials: nothing can succeed until an
         /// operator fixes them.
         case credentials
+        /// The service is stopping and cancelled the transfer, so the task
+        /// stays in its trigger status.
         case cancelled
+    }
+
+    /// A remote service that a document's transfer needs.
+    public enum Service: String, Sendable, Hashable {
+        case workfront
+        case cloudinary
     }
 
     public var kind: Kind
@@ -33,6 +45,11 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
     public var httpStatus: Int?
     /// Seconds the service asked to wait before a retry (`Retry-After`).
     public var retryAfter: Int?
+    /// The service that sent no response at all, for a transport failure
+    /// that may pass. Another request to it in the same pass would most
+    /// likely fail the same way. Nil for every other failure, and for a
+    /// connection that broke after the response had started.
+    public var unreachableService: Service?
 
     public init(kind: Kind, message: String, isTransient: Bool = false, httpStatus: Int? = nil) {
         self.kind = kind
@@ -41,9 +58,25 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
         self.httpStatus = httpStatus
     }
 
+    /// Creates the error for a failed Workfront call. A transport failure
+    /// gets the kind `transport` and a cancelled call `cancelled`, in place
+    /// of `kind`.
     init(_ error: WorkfrontError, kind: Kind) {
-        self.init(kind: error.kind == .cancelled ? .cancelled : kind, message: error.description,
-                  isTransient: error.isTransient, httpStatus: error.httpStatus)
+        let classified: Kind
+        switch error.kind {
+        case .cancelled:
+            classified = .cancelled
+
+        case .transport:
+            classified = .transport
+
+        default:
+            classified = kind
+        }
+        self.init(kind: classified, message: error.description, isTransient: error.isTransient, httpStatus: error.httpStatus)
+        if classified == .transport && error.isTransient {
+            unreachableService = .workfront
+        }
     }
 
     init(_ error: CloudinaryError) {
@@ -53,11 +86,16 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
         } else if error.transportError?.kind == "cancelled" {
             // The service is stopping: the task stays in its trigger status.
             kind = .cancelled
+        } else if error.kind == "transport" {
+            kind = .transport
         } else {
             kind = .upload
         }
         self.init(kind: kind, message: error.description, isTransient: error.isTransient, httpStatus: error.httpStatus)
         self.retryAfter = error.retryAfter
+        if kind == .transport && error.isTransient {
+            unreachableService = .cloudinary
+        }
     }
 
     public var description: String { message }

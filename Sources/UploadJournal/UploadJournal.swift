@@ -53,7 +53,8 @@ public struct JournalError: Error, CustomStringConvertible, Sendable {
 ///
 /// A version is recorded after Cloudinary confirms it and before the
 /// Workfront write-back, so a retry or a restart after a crash skips the
-/// upload and finishes only the write-back.
+/// upload and finishes only the write-back. The journal also records the
+/// note posted on a failed task until the task's status is written.
 public final class UploadJournal: Sendable {
     public static let fileName = "journal.sqlite3"
 
@@ -116,6 +117,8 @@ public final class UploadJournal: Sendable {
                 public_id TEXT NOT NULL, cloudinary_version INTEGER NOT NULL, secure_url TEXT NOT NULL,
                 bytes INTEGER NOT NULL, md5 TEXT NOT NULL, uploaded_at TEXT NOT NULL,
                 PRIMARY KEY (document_id, version_id));
+            CREATE TABLE IF NOT EXISTS posted_notes (
+                task_id TEXT PRIMARY KEY, note_sha256 TEXT NOT NULL, posted_at TEXT NOT NULL);
             """
         let code = sqlite3_exec(handle, setup, nil, nil, nil)
         guard code == SQLITE_OK else {
@@ -177,7 +180,7 @@ public final class UploadJournal: Sendable {
         }
     }
 
-    private func withStatement<Result: Sendable>(_ sql: String, bind values: [String],
+    func withStatement<Result: Sendable>(_ sql: String, bind values: [String],
                                        _ body: (OpaquePointer) throws(JournalError) -> Result) throws(JournalError) -> Result {
         try connection.withLock { (handle: inout OpaquePointer) throws(JournalError) -> Result in
             var statement: OpaquePointer?
@@ -192,7 +195,7 @@ public final class UploadJournal: Sendable {
         }
     }
 
-    private static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
+    static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
         sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
     }
 }

@@ -63,10 +63,10 @@ enum OnceCommand {
             Output.line("task \(Output.printable(task.taskID)): \(task.state.rawValue)")
             for document in task.documents {
                 let name = Output.printable(document.document.currentVersion?.fileName ?? document.document.name)
-                if let transfer = document.transfer {
-                    Output.line("  \(name) -> \(Output.printable(transfer.result.secureURL)) (\(PrintableText.counted(transfer.bytes, "byte")))")
-                } else if let error = document.error {
+                if let error = document.error {
                     Output.line("  \(name): FAILED: \(Output.printable(error.message))")
+                } else if let transfer = document.transfer {
+                    Output.line("  \(name) -> \(Output.printable(transfer.result.secureURL)) (\(PrintableText.counted(transfer.bytes, "byte")))")
                 }
             }
         }
@@ -74,7 +74,8 @@ enum OnceCommand {
             \(PrintableText.counted(summary.tasks.count, "task")): \(summary.count(.done)) done, \(summary.count(.failed)) failed, \
             \(summary.count(.deferred) + summary.count(.abandoned)) left for a later pass, \(summary.count(.skipped)) claimed by \
             another instance; \(PrintableText.counted(summary.documentsUploaded, "document")) \
-            (\(PrintableText.counted(summary.bytesUploaded, "byte"))) uploaded, \(summary.documentsFailed) failed
+            (\(PrintableText.counted(summary.bytesUploaded, "byte"))) uploaded, \(summary.documentsWrittenBackOnly) uploaded earlier and \
+            written back, \(summary.documentsFailed) failed
             """)
     }
 

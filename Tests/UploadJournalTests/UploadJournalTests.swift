@@ -58,6 +58,31 @@ struct UploadJournalTests {
         #expect(try journal.lookup(documentID: "doc-1", versionID: "v-1") == record)
     }
 
+    @Test func postedNoteSurvivesReopenUntilForgotten() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let digest = String(repeating: "ab", count: 32)
+        do {
+            let (journal, _) = try UploadJournal.open(directory: directory)
+            #expect(try journal.postedNoteDigest(taskID: "task-1") == nil)
+            try journal.recordPostedNote(taskID: "task-1", digest: digest)
+        }
+        let (reopened, _) = try UploadJournal.open(directory: directory)
+        #expect(try reopened.postedNoteDigest(taskID: "task-1") == digest)
+        #expect(try reopened.postedNoteDigest(taskID: "task-2") == nil)
+        try reopened.forgetPostedNote(taskID: "task-1")
+        #expect(try reopened.postedNoteDigest(taskID: "task-1") == nil)
+    }
+
+    @Test func laterNoteReplacesEarlierOne() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (journal, _) = try UploadJournal.open(directory: directory)
+        try journal.recordPostedNote(taskID: "task-1", digest: "first")
+        try journal.recordPostedNote(taskID: "task-1", digest: "second")
+        #expect(try journal.postedNoteDigest(taskID: "task-1") == "second")
+    }
+
     @Test func unwritableFolderIsAnError() throws {
         #expect(throws: JournalError.self) {
             try UploadJournal.open(directory: "/proc/wf2cloudinary-journal")
