@@ -45,7 +45,7 @@ struct UploadCountingTests {
         #expect(try tenant.taskStatus("count-task") == "UPL", "stderr: \(first.stderr)")
         #expect(try metricValue("wf2cloudinary_documents_uploaded_total", in: metricsPath) == 1)
         #expect(try metricValue("wf2cloudinary_bytes_uploaded_total", in: metricsPath) == 20_000)
-        #expect(first.stdout.contains("1 documents (20000 bytes) uploaded"), "stdout: \(first.stdout)")
+        #expect(first.stdout.contains("1 document (20000 bytes) uploaded"), "stdout: \(first.stdout)")
 
         let second = try tenant.run(["once"])
         #expect(second.status == 0, "stderr: \(second.stderr)")
