@@ -44,7 +44,7 @@ struct ChunkedUpload {
                 carry = buffer.isFull ? try Self.readOneByte(source) : nil
                 let isLast = carry == nil
                 if offset == 0 && buffer.count == 0 {
-                    throw TransferError(kind: .emptyDocument, message: "the document is empty (0 bytes); Cloudinary does not accept empty files")
+                    throw TransferError.emptyDocument
                 }
                 let length = Int64(buffer.count)
                 range = ChunkRange(uploadID: uploadID, first: offset, last: offset + length - 1, total: isLast ? offset + length : nil)

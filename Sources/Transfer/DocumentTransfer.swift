@@ -98,7 +98,7 @@ public struct DocumentTransfer: Sendable {
                                 cancellation: HTTPCancellation?) throws -> (UploadResult, Int) {
         let length = try feed.waitForStart()
         if length == 0 {
-            throw TransferError(kind: .emptyDocument, message: "the document is empty (0 bytes); Cloudinary does not accept empty files")
+            throw TransferError.emptyDocument
         }
         if let length, length <= Int64(chunkSize) {
             let response = try uploader.upload(parameters: plan.parameters, resourceType: plan.resourceType,

@@ -45,7 +45,7 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
 
     func begin(contentLength: Int64?) throws {
         if let maxBytes, let contentLength, contentLength > maxBytes {
-            refusal = Self.tooLarge(contentLength, maxBytes)
+            refusal = TransferError.tooLarge(contentLength, limit: maxBytes)
             throw refusal!
         }
         progress?.started(progressID, name: progressName, total: contentLength)
@@ -57,7 +57,7 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
 
     func receive(_ bytes: UnsafeRawBufferPointer) throws {
         if let maxBytes, byteCount + Int64(bytes.count) > maxBytes {
-            refusal = Self.tooLarge(nil, maxBytes)
+            refusal = TransferError.tooLarge(nil, limit: maxBytes)
             throw refusal!
         }
         try pipe.write(bytes)
@@ -83,11 +83,6 @@ final class DownloadFeed: DocumentSink, @unchecked Sendable {
         }
         condition.broadcast()
         condition.unlock()
-    }
-
-    static func tooLarge(_ size: Int64?, _ maxBytes: Int64) -> TransferError {
-        let amount = size.map { "\($0) bytes, more" } ?? "more bytes"
-        return TransferError(kind: .tooLarge, message: "the document has \(amount) than limits.maxDocumentBytes (\(maxBytes)) allows")
     }
 
     /// Whether Workfront began to send the document: its response head

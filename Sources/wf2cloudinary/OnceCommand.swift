@@ -94,6 +94,10 @@ enum OnceCommand {
                     Output.line("  document \(Output.printable(document.id)): no current version, would fail")
                     continue
                 }
+                if let size = version.docSize, let failure = TransferError.sizeFailure(size: size, limit: components.settings.maxDocumentBytes) {
+                    Output.line("  \(Output.printable(version.fileName)): would fail: \(Output.printable(failure.message))")
+                    continue
+                }
                 let plan: UploadPlan
                 do {
                     plan = try components.planner.plan(task: task, document: document, version: version)

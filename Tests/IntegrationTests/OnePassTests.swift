@@ -290,4 +290,24 @@ struct DocumentSizeLimitTests {
         #expect(result.stderr.contains("ERROR_KIND=tooLarge"))
         #expect(note.contains("big.mov"))
     }
+
+    @Test func dryRunNamesDocumentsRefusedForTheirSize() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "size-task", name: "Sizes", documents: [
+                FakeDocument(id: "size-big", name: "Big", fileName: "big.mov", size: 3_000_000),
+                FakeDocument(id: "size-empty", name: "Empty", fileName: "empty.txt", size: 0),
+                FakeDocument(id: "size-small", name: "Small", fileName: "small.jpg", size: 1_000),
+            ]),
+        ])
+        tenant.configOverrides["limits"] = ["maxDocumentBytes": 2_000_000]
+        let result = try tenant.run(["once", "--dry-run"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains(
+            "big.mov: would fail: the document has 3000000 bytes, more than limits.maxDocumentBytes (2000000) allows"),
+            "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("empty.txt: would fail: the document is empty (0 bytes)"))
+        #expect(result.stdout.contains("small.jpg (1000 bytes): resource_type="))
+        #expect(try tenant.cloudinaryAssets().isEmpty)
+        #expect(try tenant.taskStatus("size-task") == "UPL")
+    }
 }
