@@ -93,6 +93,17 @@ public final class UploadJournal: Sendable {
         }
     }
 
+    /// Opens an empty journal held in memory, for commands that build the
+    /// service's parts without moving documents (`check-config`, `doctor`),
+    /// so that they create no file.
+    public static func inMemory() throws(JournalError) -> UploadJournal {
+        do {
+            return try UploadJournal(path: ":memory:")
+        } catch {
+            throw JournalError(message: error.message)
+        }
+    }
+
     /// Wraps a connection that is already open and checked.
     init(path: String, connection handle: sending OpaquePointer) {
         self.path = path

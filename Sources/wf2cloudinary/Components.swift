@@ -18,9 +18,11 @@ struct Components: Sendable {
     let planner: UploadPlanner
 
     /// Loads and checks the configuration file and the credentials. Throws
-    /// `ConfigurationErrors` naming every problem found.
+    /// `ConfigurationErrors` naming every problem found. With `opensJournal`
+    /// false the state directory is only checked and the journal is kept in
+    /// memory, so that checking commands create no file.
     static func load(configPath: String, stateDirectory: String?, logger: Logger, http: HTTPClient,
-                     progress: (any TransferProgress)? = nil) throws(ConfigurationErrors) -> Components {
+                     progress: (any TransferProgress)? = nil, opensJournal: Bool = true) throws(ConfigurationErrors) -> Components {
         var errors: [ConfigurationError] = []
         var settings: Settings?
         var credentials: Credentials?
@@ -64,12 +66,7 @@ struct Components: Sendable {
         let directory = stateDirectory ?? Self.defaultStateDirectory()
         var journal: UploadJournal?
         do {
-            let (opened, movedAside) = try UploadJournal.open(directory: directory)
-            journal = opened
-            if let movedAside {
-                logger.warning("The upload journal was unreadable and was moved aside; starting a new one",
-                               [("JOURNAL", opened.path), ("MOVED_TO", movedAside)])
-            }
+            journal = try opensJournal ? openJournal(in: directory, logger: logger) : checkedMemoryJournal(for: directory)
         } catch {
             errors.append(ConfigurationError(source: directory, key: "state directory",
                                              problem: "\(error.message); pass a writable folder with --state-dir"))
@@ -90,6 +87,22 @@ struct Components: Sendable {
         let processor = TaskProcessor(workfront: workfront, transfer: transfer, planner: planner, settings: settings, logger: logger,
                                       journal: journal)
         return Components(settings: settings, workfront: workfront, uploader: uploader, processor: processor, planner: planner)
+    }
+
+    private static func openJournal(in directory: String, logger: Logger) throws(JournalError) -> UploadJournal {
+        let (journal, movedAside) = try UploadJournal.open(directory: directory)
+        if let movedAside {
+            logger.warning("The upload journal was unreadable and was moved aside; starting a new one",
+                           [("JOURNAL", journal.path), ("MOVED_TO", movedAside)])
+        }
+        return journal
+    }
+
+    private static func checkedMemoryJournal(for directory: String) throws(JournalError) -> UploadJournal {
+        if let problem = UploadJournal.stateDirectoryProblem(directory) {
+            throw JournalError(message: problem)
+        }
+        return try UploadJournal.inMemory()
     }
 
     /// `$STATE_DIRECTORY` (systemd's `StateDirectory=`, the first of several),

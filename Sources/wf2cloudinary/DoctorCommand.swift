@@ -48,7 +48,7 @@ enum DoctorCommand {
         let components: Components
         do {
             components = try Components.load(configPath: arguments.configPath, stateDirectory: arguments.stateDirectory,
-                                             logger: logger, http: http)
+                                             logger: logger, http: http, opensJournal: false)
         } catch {
             add(Line(verdict: .failed, check: "setup", detail: error.description), failure: .usageOrConfiguration)
             return exitCode
@@ -118,20 +118,23 @@ enum DoctorCommand {
         return ready
     }
 
+    /// Checks the state directory and the journal in it without creating or
+    /// moving anything.
     private static func checkStateDirectory(_ directory: String, add: (Line) -> Void) {
-        do {
-            let (journal, movedAside) = try UploadJournal.open(directory: directory)
-            _ = try journal.lookup(documentID: "doctor-probe", versionID: "doctor-probe")
-            let probe = "\(directory)/.doctor-probe"
-            guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
-                throw JournalError(message: "cannot create files in \(directory)")
-            }
-            try? FileManager.default.removeItem(atPath: probe)
-            add(Line(verdict: movedAside == nil ? .ok : .warning, check: "state directory",
-                     detail: movedAside.map { "the journal was unreadable and was moved to \($0)" } ?? "\(journal.path) is writable"))
-        } catch {
-            add(Line(verdict: .failed, check: "state directory", detail: "\(error)",
+        if let problem = UploadJournal.stateDirectoryProblem(directory) {
+            add(Line(verdict: .failed, check: "state directory", detail: problem,
                      fix: "create \(directory) owned by the service user, or pass --state-dir"))
+            return
+        }
+        do {
+            let journal = try UploadJournal.openReadOnly(directory: directory)
+            _ = try journal.lookup(documentID: "doctor-probe", versionID: "doctor-probe")
+            add(Line(verdict: .ok, check: "state directory", detail: "\(journal.path) is readable and its folder writable"))
+        } catch where error.kind == .notFound {
+            add(Line(verdict: .ok, check: "state directory", detail: "\(directory) holds no journal yet; the service creates it"))
+        } catch {
+            add(Line(verdict: .warning, check: "state directory", detail: error.message,
+                     fix: "none needed: the service moves an unreadable journal aside and starts a new one"))
         }
     }
 

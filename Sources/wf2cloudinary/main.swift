@@ -42,7 +42,8 @@ func main() -> ExitCode {
     let progress = arguments.command == .once && TerminalProgress.isTerminal ? TerminalProgress() : nil
     do {
         components = try Components.load(configPath: arguments.configPath, stateDirectory: arguments.stateDirectory,
-                                         logger: logger, http: http, progress: progress)
+                                         logger: logger, http: http, progress: progress,
+                                         opensJournal: arguments.command != .checkConfig)
     } catch {
         Output.error("configuration is not valid:\n\(error.description)")
         return .usageOrConfiguration

@@ -89,6 +89,13 @@ final class CommandLineTests {
         #expect(created.isEmpty, "history created \(created)")
     }
 
+    @Test func checkConfigCreatesNoStateFolder() throws {
+        let state = scratch.appendingPathComponent("check-state").path
+        let result = try run(["check-config", "--config", "/nonexistent/wf2cloudinary.json5", "--state-dir", state])
+        #expect(result.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: state))
+    }
+
     @Test func historyOnCorruptJournalLeavesIt() throws {
         let folder = try Paths.temporaryDirectory("history")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -18,6 +18,14 @@ struct DoctorTests {
         }
     }
 
+    @Test func doctorCreatesNoStateFolder() throws {
+        let tenant = try Tenant(tasks: [])
+        let result = try tenant.run(["doctor"])
+        #expect(result.status == 0, "stdout: \(result.stdout)")
+        #expect(line(result.stdout, "state directory")?.contains("holds no journal yet") == true)
+        #expect(!FileManager.default.fileExists(atPath: tenant.stateDirectory))
+    }
+
     @Test func badConfigKeyFails() throws {
         let tenant = try Tenant(tasks: [])
         tenant.configOverrides["wrokers"] = 3

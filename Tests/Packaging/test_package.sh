@@ -332,8 +332,8 @@ check_configuration() {
     fi
 
     write_credentials "$credentials"
-    # No --state-dir: the journal goes to /var/lib/wf2cloudinary, which the
-    # purge below must delete.
+    # No --state-dir: the default is /var/lib/wf2cloudinary, which only the
+    # service may create, owned by its user.
     output=$(CREDENTIALS_DIRECTORY=$credentials wf2cloudinary check-config 2>&1)
     status=$?
     if [ "$status" -eq 0 ]; then
@@ -341,6 +341,7 @@ check_configuration() {
     else
         fail "check-config accepts the shipped configuration" "exit status $status" "$output"
     fi
+    check "check-config as root creates no /var/lib/wf2cloudinary" test ! -e /var/lib/wf2cloudinary
 
     # Every commented-out key of the shipped file, uncommented, must be valid.
     sed -E 's#^([[:space:]]*)// ([a-z][A-Za-z]*: )#\1\2#' /etc/wf2cloudinary/wf2cloudinary.json5 >"$every_key"
@@ -367,6 +368,9 @@ check_upgrade() {
 
 check_remove_and_purge() {
     install -m 0600 "$work_folder/credentials/cloudinary-url" /etc/wf2cloudinary/credentials/cloudinary-url
+    # The state a service run leaves: its folder and upload journal.
+    install -d -o wf2cloudinary -g wf2cloudinary -m 0700 /var/lib/wf2cloudinary
+    install -o wf2cloudinary -g wf2cloudinary -m 0600 /dev/null /var/lib/wf2cloudinary/journal.sqlite3
 
     if DEBIAN_FRONTEND=noninteractive apt-get remove -y "$package" </dev/null >"$work_folder/remove.log" 2>&1; then
         pass "apt-get remove succeeds"
@@ -376,6 +380,7 @@ check_remove_and_purge() {
     check "remove deletes the binary" test ! -e /usr/bin/wf2cloudinary
     check "remove keeps the configuration file" test -f /etc/wf2cloudinary/wf2cloudinary.json5
     check "remove keeps the credentials" test -f /etc/wf2cloudinary/credentials/cloudinary-url
+    check "remove keeps the upload journal" test -f /var/lib/wf2cloudinary/journal.sqlite3
 
     if DEBIAN_FRONTEND=noninteractive apt-get purge -y "$package" </dev/null >"$work_folder/purge.log" 2>&1; then
         pass "apt-get purge succeeds"
