@@ -4,20 +4,16 @@ import Foundation
 /// directory or the environment. They are never part of the configuration
 /// file, and `description` never shows them.
 public struct Credentials: Sendable, CustomStringConvertible {
-    /// How the service signs in to Workfront. Its description names the
-    /// method only, never a value.
+    /// The service's Workfront login: server-to-server OAuth, a JWT signed
+    /// with the private key and exchanged for a session. An API key is no
+    /// login here, because Workfront accepts it for API calls only and
+    /// document downloads need a session. The description names the method
+    /// only, never a value.
     public enum WorkfrontLogin: Sendable, CustomStringConvertible {
-        /// Server-to-server OAuth: a JWT signed with the private key is
-        /// exchanged for a session.
         case jwt(clientID: String, clientSecret: String, customerID: String, userID: String, privateKeyPEM: String)
-        /// An API key sent with every call.
-        case apiKey(String)
 
         public var description: String {
-            switch self {
-            case .jwt: "Workfront JWT login (values hidden)"
-            case .apiKey: "Workfront API key (value hidden)"
-            }
+            "Workfront JWT login (values hidden)"
         }
     }
 
@@ -40,12 +36,7 @@ public struct Credentials: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let login: String
-        switch workfront {
-        case .jwt: login = "Workfront JWT"
-        case .apiKey: login = "Workfront API key"
-        }
-        return "credentials (Cloudinary URL, \(login); values hidden)"
+        "credentials (Cloudinary URL, Workfront JWT; values hidden)"
     }
 }
 
@@ -103,8 +94,11 @@ public struct CredentialsLoader: Sendable {
         if values.count == jwtParts.count {
             let parts = values
             login = .jwt(clientID: parts[0], clientSecret: parts[1], customerID: parts[2], userID: parts[3], privateKeyPEM: parts[4])
-        } else if let apiKey, present.isEmpty {
-            login = .apiKey(apiKey)
+        } else if apiKey != nil, present.isEmpty {
+            errors.append(ConfigurationError(
+                source: sources[Self.apiKey.file] ?? Self.apiKey.variable, key: Self.apiKey.file,
+                problem: "an API key alone cannot download documents, because Workfront accepts it for API calls only; "
+                    + "provide workfront-client-id, workfront-client-secret, workfront-customer-id, workfront-user-id and workfront-private-key"))
         } else if !present.isEmpty {
             for (name, found) in jwtParts where found == nil && !unreadable.contains(name.file) {
                 errors.append(missing(name, why: "the Workfront JWT login needs all five workfront-* credentials"))
@@ -112,7 +106,7 @@ public struct CredentialsLoader: Sendable {
         } else {
             errors.append(ConfigurationError(
                 source: "credentials", key: "workfront",
-                problem: "no Workfront login found; provide workfront-client-id, workfront-client-secret, workfront-customer-id, workfront-user-id and workfront-private-key (or workfront-api-key)"))
+                problem: "no Workfront login found; provide workfront-client-id, workfront-client-secret, workfront-customer-id, workfront-user-id and workfront-private-key"))
         }
         guard errors.isEmpty, let cloudinary, let login else {
             throw ConfigurationErrors(errors: errors)

@@ -30,7 +30,8 @@ extension WorkfrontClient {
                 try http.perform(HTTPRequest(method: "GET", url: url, headers: sameHost ? [auth] : [], timeouts: .transfer),
                                  sink: guardSink, cancellation: cancellation)
             } catch let error as WorkfrontError {
-                if error.kind == .authentication, !guardSink.started, !renewed, sameHost, sessions.invalidate(auth) {
+                if error.kind == .authentication, !guardSink.started, !renewed, sameHost {
+                    sessions.invalidate(auth)
                     renewed = true
                     continue
                 }

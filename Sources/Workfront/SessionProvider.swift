@@ -5,14 +5,25 @@ import Synchronization
 
 /// Signs in to Workfront and keeps the session for later calls.
 ///
-/// With the JWT login, a JWT signed with the private key is exchanged for a
-/// session ID, which every call then sends as the `sessionID` header. The
-/// session is renewed when a call reports it expired (once per call). With an
-/// API key, the key is sent as the `apiKey` header instead.
+/// A JWT signed with the private key is exchanged for a session ID, which
+/// every call then sends as the `sessionID` header, downloads included. The
+/// session is renewed when a call reports it expired (once per call).
 public final class SessionProvider: Sendable {
-    public enum Login: Sendable {
-        case jwt(clientID: String, clientSecret: String, customerID: String, userID: String, key: RSAPrivateKey)
-        case apiKey(String)
+    /// The server-to-server OAuth credentials.
+    public struct Login: Sendable {
+        let clientID: String
+        let clientSecret: String
+        let customerID: String
+        let userID: String
+        let key: RSAPrivateKey
+
+        public init(clientID: String, clientSecret: String, customerID: String, userID: String, key: RSAPrivateKey) {
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.customerID = customerID
+            self.userID = userID
+            self.key = key
+        }
     }
 
     private let login: Login
@@ -35,49 +46,37 @@ public final class SessionProvider: Sendable {
 
     /// The header that authenticates a call, signing in first if needed.
     func authenticationHeader() throws(WorkfrontError) -> HTTPHeader {
-        switch login {
-        case .apiKey(let key):
-            return HTTPHeader("apiKey", key)
-
-        case .jwt:
-            let current = try session.withLock { (current: inout String?) throws(WorkfrontError) -> String in
-                if let current {
-                    return current
-                }
-                let fresh = try exchange()
-                current = fresh
-                return fresh
+        let current = try session.withLock { (current: inout String?) throws(WorkfrontError) -> String in
+            if let current {
+                return current
             }
-            return HTTPHeader("sessionID", current)
+            let fresh = try exchange()
+            current = fresh
+            return fresh
         }
+        return HTTPHeader("sessionID", current)
     }
 
     /// Forgets `header`'s session if it is still the current one, so that
-    /// the next call signs in again. Returns false when renewing cannot help
-    /// (an API key).
-    func invalidate(_ header: HTTPHeader) -> Bool {
-        guard case .jwt = login else { return false }
+    /// the next call signs in again.
+    func invalidate(_ header: HTTPHeader) {
         session.withLock { current in
             if current == header.value {
                 current = nil
             }
         }
-        return true
     }
 
     private func exchange() throws(WorkfrontError) -> String {
-        guard case .jwt(let clientID, let clientSecret, let customerID, let userID, let key) = login else {
-            preconditionFailure("exchange() needs the JWT login")
-        }
         let request = "JWT exchange"
         let token: String
         do {
             let expiry = Int64(Date().timeIntervalSince1970) + 300
-            token = try JSONWebToken.signRS256(issuer: customerID, subject: userID, expiresAt: expiry, key: key)
+            token = try JSONWebToken.signRS256(issuer: login.customerID, subject: login.userID, expiresAt: expiry, key: login.key)
         } catch {
             throw WorkfrontError(kind: .credentialsRejected, request: request, message: "cannot sign the JWT: \(error)")
         }
-        let body = FormEncoding.encode([("client_id", clientID), ("client_secret", clientSecret), ("jwt_token", token)])
+        let body = FormEncoding.encode([("client_id", login.clientID), ("client_secret", login.clientSecret), ("jwt_token", token)])
         let response: HTTPResponse
         do {
             response = try http.perform(HTTPRequest(

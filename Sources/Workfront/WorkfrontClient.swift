@@ -55,9 +55,10 @@ public final class WorkfrontClient: Sendable {
             do {
                 return try ResponseBody.data(of: response, request: name)
             } catch let error where error.kind == .authentication {
-                guard !renewed, sessions.invalidate(auth) else {
-                    throw renewed ? error.seenAfterRenewal() : error
+                guard !renewed else {
+                    throw error.seenAfterRenewal()
                 }
+                sessions.invalidate(auth)
                 renewed = true
             }
         }

@@ -50,13 +50,11 @@ struct Components: Sendable {
                                                  key: "cloudinary-url", problem: error.description))
             }
             switch credentials.workfront {
-            case .apiKey(let key):
-                login = .apiKey(key)
-
             case .jwt(let clientID, let clientSecret, let customerID, let userID, let pem):
                 do {
                     let key = try RSAPrivateKey(pem: pem)
-                    login = .jwt(clientID: clientID, clientSecret: clientSecret, customerID: customerID, userID: userID, key: key)
+                    login = SessionProvider.Login(clientID: clientID, clientSecret: clientSecret, customerID: customerID,
+                                                  userID: userID, key: key)
                 } catch {
                     errors.append(ConfigurationError(source: credentials.sources["workfront-private-key"] ?? "credentials",
                                                      key: "workfront-private-key", problem: error.description))

@@ -143,7 +143,7 @@ enum DoctorCommand {
     private static func checkWorkfrontLogin(_ workfront: WorkfrontClient, add: (Line, ExitCode) -> Void) -> Bool {
         do {
             try workfront.signIn()
-            add(Line(verdict: .ok, check: "Workfront login", detail: "the JWT exchange or API key was accepted"), .success)
+            add(Line(verdict: .ok, check: "Workfront login", detail: "the JWT exchange was accepted"), .success)
             return true
         } catch {
             let credentialsRejected = error.kind == .credentialsRejected

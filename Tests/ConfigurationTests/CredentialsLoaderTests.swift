@@ -150,7 +150,10 @@ struct CredentialsLoaderTests {
 
     @Test func missingNamesCredentialsDirectory() throws {
         let folder = try TemporaryFolder()
-        let found = problems(["CREDENTIALS_DIRECTORY": folder.path, "WORKFRONT_API_KEY": "api-key-1"])
+        var environment = jwtEnvironment
+        environment["CLOUDINARY_URL"] = nil
+        environment["CREDENTIALS_DIRECTORY"] = folder.path
+        let found = problems(environment)
 
         #expect(found.map(\.key) == ["cloudinary-url"])
         #expect(found.first?.problem.contains("\(folder.path)/cloudinary-url") == true)
@@ -169,18 +172,14 @@ struct CredentialsLoaderTests {
         #expect(found.map(\.key) == ["workfront-user-id"])
     }
 
-    @Test func apiKeyAlone() throws {
-        let credentials = try CredentialsLoader(environment: [
-            "CLOUDINARY_URL": cloudinaryURL,
-            "WORKFRONT_API_KEY": "api-key-Hx81",
-        ]).load()
+    @Test func apiKeyAloneIsRejected() throws {
+        let found = problems(["CLOUDINARY_URL": cloudinaryURL, "WORKFRONT_API_KEY": "api-key-Hx81"])
 
-        guard case .apiKey(let key) = credentials.workfront else {
-            Issue.record("expected an API key login")
-            return
-        }
-        #expect(key == "api-key-Hx81")
-        #expect(credentials.sources["workfront-api-key"] == "$WORKFRONT_API_KEY")
+        #expect(found.map(\.key) == ["workfront-api-key"])
+        #expect(found.first?.source == "$WORKFRONT_API_KEY")
+        #expect(found.first?.problem.contains("cannot download documents") == true)
+        #expect(found.first?.problem.contains("workfront-private-key") == true)
+        #expect(found.first?.problem.contains("api-key-Hx81") == false)
     }
 
     @Test func jwtPreferredOverAPIKey() throws {
@@ -196,16 +195,11 @@ struct CredentialsLoaderTests {
     @Test func descriptionHidesSecrets() throws {
         let secrets = ["env-secret-Qw7", "client-env", "client-secret-env-Zk4", "customer-env", "user-env", "fakeKeyBody", "PRIVATE KEY"]
         let jwt = try CredentialsLoader(environment: jwtEnvironment).load()
-        let apiKey = try CredentialsLoader(environment: ["CLOUDINARY_URL": cloudinaryURL, "WORKFRONT_API_KEY": "api-key-Hx81"]).load()
 
         for text in [jwt.description, "\(jwt)", String(reflecting: jwt)] {
             for secret in secrets {
                 #expect(!text.contains(secret), "\(text) shows \(secret)")
             }
-        }
-        for text in [apiKey.description, "\(apiKey)", String(reflecting: apiKey)] {
-            #expect(!text.contains("api-key-Hx81"), "\(text) shows the API key")
-            #expect(!text.contains("env-secret-Qw7"), "\(text) shows the Cloudinary secret")
         }
     }
 

@@ -376,9 +376,7 @@ final class ServiceUnderTest: @unchecked Sendable {
 ///   its own user and cannot switch.
 /// - `ConditionPathExists=`: dropped, because the credentials are not under
 ///   /etc.
-/// - `LoadCredential=` reads the test's files. The `workfront-api-key` line
-///   is dropped: the tests log in with the JWT, and a missing credential
-///   file fails the start (status 243/CREDENTIALS).
+/// - `LoadCredential=` reads the test's files.
 /// - `WatchdogSec=3s` and `RestartSec=1s`, so that a watchdog restart takes
 ///   seconds instead of 70.
 /// - `PrivateTmp=yes` stays, with `BindReadOnlyPaths=` for the binary and the
@@ -404,9 +402,7 @@ enum TestUnit {
 
             case "LoadCredential":
                 let name = String(line.dropFirst("LoadCredential=".count).split(separator: ":")[0])
-                if name != "workfront-api-key" {
-                    lines.append("LoadCredential=\(name):\(credentials)/\(name)")
-                }
+                lines.append("LoadCredential=\(name):\(credentials)/\(name)")
                 rewritten.insert(key)
 
             case "WatchdogSec":

@@ -216,8 +216,6 @@ check_files() {
         /usr/share/doc/wf2cloudinary/README.md /usr/share/doc/wf2cloudinary/copyright \
         /usr/share/doc/wf2cloudinary/docs/installation.md /usr/share/doc/wf2cloudinary/docs/credentials.md \
         /usr/share/doc/wf2cloudinary/docs/configuration.md \
-        /usr/share/doc/wf2cloudinary/examples/credentials-jwt.conf \
-        /usr/share/doc/wf2cloudinary/examples/credentials-api-key.conf \
         /usr/share/doc/wf2cloudinary/examples/credentials-encrypted.conf; do
         check "$file is installed" test -f "$file"
     done
