@@ -115,6 +115,9 @@ public struct TaskProcessor: Sendable {
             return nil
         }
         var uploaded = recorded
+        // The download and upload time of the attempt that moved the bytes;
+        // a later attempt that only writes the address back keeps it.
+        var transferMilliseconds: Int64 = 0
         var attempt = 1
         while true {
             let started = ContinuousClock.now
@@ -124,25 +127,25 @@ public struct TaskProcessor: Sendable {
                     outcome = uploaded
                 } else {
                     outcome = try transfer.run(document, plan: plan, cancellation: cancellation)
+                    transferMilliseconds = Self.milliseconds(since: started)
                     remember(outcome, task: task, document: document, version: version, log: log)
                     uploaded = outcome
                 }
                 try writeBack(outcome.result.secureURL, publicID: outcome.result.publicID, to: document)
-                let milliseconds = Self.milliseconds(since: started)
                 if recorded == nil {
                     log.info("Document uploaded", [
                         ("PUBLIC_ID", outcome.result.publicID), ("SECURE_URL", outcome.result.secureURL),
                         ("BYTES", String(outcome.bytes)), ("MD5", outcome.md5), ("CHUNKS", String(outcome.chunks)),
-                        ("DURATION_MS", String(milliseconds)), ("FILE_NAME", version.fileName),
+                        ("DURATION_MS", String(transferMilliseconds)), ("FILE_NAME", version.fileName),
                     ])
                 } else {
                     log.info("Document address written back", [
                         ("PUBLIC_ID", outcome.result.publicID), ("SECURE_URL", outcome.result.secureURL),
-                        ("DURATION_MS", String(milliseconds)), ("FILE_NAME", version.fileName),
+                        ("DURATION_MS", String(Self.milliseconds(since: started))), ("FILE_NAME", version.fileName),
                     ])
                 }
                 return DocumentOutcome(document: document, transfer: outcome, uploadedInThisPass: recorded == nil,
-                                       seconds: recorded == nil ? Double(milliseconds) / 1000 : nil)
+                                       seconds: recorded == nil ? Double(transferMilliseconds) / 1000 : nil)
             } catch {
                 // The outcome keeps an upload of this pass even when its
                 // write-back failed, so that the upload is counted.

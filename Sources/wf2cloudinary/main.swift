@@ -43,7 +43,7 @@ func main() -> ExitCode {
     do {
         components = try Components.load(configPath: arguments.configPath, stateDirectory: arguments.stateDirectory,
                                          logger: logger, http: http, progress: progress,
-                                         opensJournal: arguments.command != .checkConfig)
+                                         opensJournal: arguments.command != .checkConfig && !arguments.dryRun)
     } catch {
         Output.error("configuration is not valid:\n\(error.description)")
         return .usageOrConfiguration

@@ -174,6 +174,39 @@ struct OnePassTests {
         #expect(try tenant.notes(on: "expiry-task").isEmpty)
     }
 
+    @Test func dryRunLeavesUnreadableJournalAlone() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "dry-task", name: "Dry", documents: [
+                FakeDocument(id: "dry-doc", name: "Doc", fileName: "doc.jpg", size: 1_000),
+            ]),
+        ])
+        try FileManager.default.createDirectory(atPath: tenant.stateDirectory, withIntermediateDirectories: true)
+        let journal = tenant.stateDirectory + "/journal.sqlite3"
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: journal))
+        let result = try tenant.run(["once", "--dry-run"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: journal)) == Data("not a database".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tenant.stateDirectory) == ["journal.sqlite3"])
+    }
+
+    @Test func retriedWriteBackKeepsTransferDuration() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "slow-task", name: "Slow", documents: [
+                FakeDocument(id: "slow-doc", name: "Doc", fileName: "doc.mov", size: 50_000),
+            ]),
+        ])
+        // The download takes at least 0.6 s; the first write-back fails.
+        _ = try tenant.workfront.control("/_fake/request-faults", posting: [
+            ["kind": "download", "fault": ["stall": 0.6]],
+            ["kind": "update", "fault": ["status": 503]],
+        ])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let uploaded = try #require(result.stderr.split(separator: "\n").first { $0.contains("Document uploaded") })
+        let duration = try #require(uploaded.firstMatch(of: /DURATION_MS=([0-9]+)/)).1
+        #expect(Int(duration) ?? 0 >= 600, "\(uploaded)")
+    }
+
     @Test func expiredSessionIsRenewedMidRun() throws {
         let tasks = (1...4).map { index in
             FakeTask(id: "renew-\(index)", name: "Task \(index)", documents: [
