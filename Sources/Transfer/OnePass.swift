@@ -20,9 +20,10 @@ public struct OnePass: Sendable {
     }
 
     /// Finds the tasks in a trigger status (all pages), then processes them
-    /// with `settings.workers` at once. Throws when discovery fails.
+    /// with `settings.workers` at once. A search failure that may pass is
+    /// retried as a document transfer is; throws when discovery still fails.
     public func run() throws -> RunSummary {
-        let tasks = try discover()
+        let tasks = try discoverRetrying()
         let summary = Mutex(RunSummary())
         let rejected = Atomic<Bool>(false)
         WorkerThreads.run(count: min(settings.workers, max(tasks.count, 1)), items: tasks) { task in
@@ -36,8 +37,25 @@ public struct OnePass: Sendable {
         return summary.withLock { $0 }
     }
 
+    private func discoverRetrying() throws(WorkfrontError) -> [WorkfrontTask] {
+        var attempt = 1
+        while true {
+            do {
+                return try discover()
+            } catch where error.isTransient && attempt < processor.attempts {
+                let delay = TaskProcessor.retryDelay(attempt: attempt, first: processor.firstRetryDelay, retryAfter: nil)
+                logger.warning("Task search failed, retrying", [
+                    ("ERROR", error.description), ("ATTEMPT", String(attempt)),
+                    ("RETRY_IN_SECONDS", String(format: "%.1f", delay)),
+                ])
+                Thread.sleep(forTimeInterval: delay)
+                attempt += 1
+            }
+        }
+    }
+
     /// Finds the tasks in a trigger status, up to `limit`.
-    public func discover(limit: Int = .max) throws -> [WorkfrontTask] {
+    public func discover(limit: Int = .max) throws(WorkfrontError) -> [WorkfrontTask] {
         let started = ContinuousClock.now
         let claim = processor.claim
         let found = try workfront.searchTasks(statuses: claim.searchStatuses, pageSize: settings.workfront.pageSize,

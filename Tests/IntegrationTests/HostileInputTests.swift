@@ -49,7 +49,8 @@ struct HostileInputTests {
 
     @Test func malformedSearchAnswerChangesNothing() throws {
         let tenant = try makeTenant()
-        try scriptWorkfront(tenant, kind: "search", fault: ["body": "{\"data\": [{\"ID\": \"hostile-task\", "])
+        // Three times: the pass tries the search three times.
+        try scriptWorkfront(tenant, kind: "search", fault: ["body": "{\"data\": [{\"ID\": \"hostile-task\", "], times: 3)
         let result = try tenant.run(["once"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("wf2cloudinary: Workfront GET task/search failed (HTTP 200): expected a JSON object, "
@@ -60,7 +61,7 @@ struct HostileInputTests {
 
     @Test func htmlSearchAnswerChangesNothing() throws {
         let tenant = try makeTenant()
-        try scriptWorkfront(tenant, kind: "search", fault: ["html": true])
+        try scriptWorkfront(tenant, kind: "search", fault: ["html": true], times: 3)
         let result = try tenant.run(["once"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("Workfront GET task/search failed (HTTP 200): expected a JSON object, received an HTML page "
@@ -172,7 +173,7 @@ struct HostileInputTests {
         let tenant = try makeTenant()
         let invalid = Data([0x44, 0x6F, 0x63, 0x20, 0xFF, 0xFE]).base64EncodedString()
         try scriptWorkfront(tenant, kind: "search",
-                            fault: ["replaceBytes": [["find": "\"name\": \"Document\"", "withBase64": invalid]]])
+                            fault: ["replaceBytes": [["find": "\"name\": \"Document\"", "withBase64": invalid]]], times: 3)
         let result = try tenant.run(["once"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("Workfront GET task/search failed (HTTP 200): expected a JSON object, "

@@ -207,6 +207,20 @@ struct OnePassTests {
         #expect(Int(duration) ?? 0 >= 600, "\(uploaded)")
     }
 
+    @Test func failedSearchIsRetriedWithinThePass() throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "search-task", name: "Search", documents: [
+                FakeDocument(id: "search-doc", name: "Doc", fileName: "doc.jpg", size: 2_000),
+            ]),
+        ])
+        _ = try tenant.workfront.control("/_fake/request-faults",
+                                         posting: ["kind": "search", "fault": ["status": 500], "times": 2])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try tenant.taskStatus("search-task") == "CPL")
+        #expect(result.stderr.contains("Task search failed, retrying"))
+    }
+
     @Test func expiredSessionIsRenewedMidRun() throws {
         let tasks = (1...4).map { index in
             FakeTask(id: "renew-\(index)", name: "Task \(index)", documents: [
