@@ -59,8 +59,8 @@ struct Arguments {
           --version        print the version and exit
           --help           print this help and exit
 
-        Exit codes: 0 success, 1 a task failed, 2 usage or configuration error,
-        3 a remote service refused the credentials.
+        Exit codes: 0 success, 1 a task failed or a service could not be reached,
+        2 usage or configuration error, 3 a remote service refused the credentials.
         """
 
     private static var commandLines: String {

@@ -60,7 +60,7 @@ enum OnceCommand {
 
     private static func printSummary(_ summary: RunSummary) {
         for task in summary.tasks.sorted(by: { $0.taskID < $1.taskID }) {
-            Output.line("task \(Output.printable(task.taskID)): \(task.state.rawValue)")
+            Output.line("task \(Output.printable(task.taskID)): \(stateText(task))")
             for document in task.documents {
                 let name = Output.printable(document.document.currentVersion?.fileName ?? document.document.name)
                 if let error = document.error {
@@ -77,6 +77,17 @@ enum OnceCommand {
             (\(PrintableText.counted(summary.bytesUploaded, "byte"))) uploaded, \(summary.documentsWrittenBackOnly) uploaded earlier and \
             written back, \(summary.documentsFailed) failed
             """)
+    }
+
+    /// Returns the task's outcome in the words of the summary line.
+    private static func stateText(_ task: TaskOutcome) -> String {
+        switch task.state {
+        case .done: "done"
+        case .failed: task.documents.isEmpty ? "failed: no documents are attached" : "failed"
+        case .deferred: "left for a later pass: a failure that may pass"
+        case .abandoned: "left for a later pass: the pass stopped"
+        case .skipped: "claimed by another instance"
+        }
     }
 
     private static func printPlan(_ pass: OnePass, _ components: Components) -> ExitCode {

@@ -82,6 +82,7 @@ struct OnePassTests {
         let notes = try tenant.notes(on: "empty-task")
         #expect(notes.count == 1)
         #expect(notes.first?.contains("no documents are attached") == true)
+        #expect(result.stdout.contains("task empty-task: failed: no documents are attached"), "stdout: \(result.stdout)")
     }
 
     @Test func zeroByteDocumentFailsAloneWithNote() throws {
@@ -267,6 +268,7 @@ struct OnePassTests {
         #expect(try tenant.taskStatus("empty-task") == "ERR")
         #expect(try tenant.taskStatus("upload-task") == "UPL")
         #expect(!result.stderr.contains("no task was changed"))
+        #expect(result.stdout.contains("task upload-task: left for a later pass: the pass stopped"), "stdout: \(result.stdout)")
         #expect(result.stderr.contains("Tasks with documents to upload stay in their trigger status"))
     }
 
