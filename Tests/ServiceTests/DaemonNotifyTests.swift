@@ -97,12 +97,25 @@ final class NotifyingDaemon: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         for name in ["JOURNAL_STREAM", "CREDENTIALS_DIRECTORY", "WATCHDOG_USEC", "WATCHDOG_PID",
                      "WORKFRONT_CLIENT_ID", "WORKFRONT_CLIENT_SECRET", "WORKFRONT_CUSTOMER_ID", "WORKFRONT_USER_ID",
-                     "WORKFRONT_PRIVATE_KEY", "WORKFRONT_PRIVATE_KEY_FILE"] {
+                     "WORKFRONT_PRIVATE_KEY", "WORKFRONT_PRIVATE_KEY_FILE", "WORKFRONT_API_KEY"] {
             environment[name] = nil
         }
         environment["NOTIFY_SOCKET"] = socket.path
         environment["CLOUDINARY_URL"] = "cloudinary://123456789012345:not-a-real-secret@demo?upload_prefix=http://127.0.0.1:9"
-        environment["WORKFRONT_API_KEY"] = "not-a-real-key"
+        // A real key, because the JWT login is checked at start; the
+        // Workfront address is never reached.
+        let key = folder.appendingPathComponent("workfront-key.pem")
+        let keygen = Process()
+        keygen.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        keygen.arguments = ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.path]
+        keygen.standardError = FileHandle.nullDevice
+        try keygen.run()
+        keygen.waitUntilExit()
+        environment["WORKFRONT_CLIENT_ID"] = "client-id"
+        environment["WORKFRONT_CLIENT_SECRET"] = "not-a-real-secret"
+        environment["WORKFRONT_CUSTOMER_ID"] = "customer-id"
+        environment["WORKFRONT_USER_ID"] = "user-id"
+        environment["WORKFRONT_PRIVATE_KEY_FILE"] = key.path
         environment["SWIFT_BACKTRACE"] = "enable=no"
         if let watchdogMicroseconds {
             environment["WATCHDOG_USEC"] = String(watchdogMicroseconds)
