@@ -204,6 +204,20 @@ public final class Scheduler: @unchecked Sendable {
 
     // MARK: Signals
 
+    /// Blocks SIGHUP, SIGTERM and SIGINT in the calling thread. Call it on
+    /// the main thread before any other thread starts, so that every thread
+    /// inherits the mask. libdispatch reads these signals through a signalfd
+    /// on Linux, which sees a signal only while no thread accepts it; a
+    /// thread that did would discard it, because its action is to ignore.
+    public static func blockHandledSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for number in [SIGHUP, SIGTERM, SIGINT] {
+            sigaddset(&signals, number)
+        }
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+    }
+
     private func installSignalHandlers(registered: DispatchGroup) {
         for (number, handler) in [(SIGHUP, reloadRequested), (SIGTERM, stopRequested), (SIGINT, stopRequested)] {
             signal(number, SIG_IGN)

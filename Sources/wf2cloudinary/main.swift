@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import HTTP
 import Logging
+import Service
 
 // Wires the parts together for the command given; each command lives in its
 // own file.
@@ -29,6 +30,9 @@ func main() -> ExitCode {
         arguments = value
     }
 
+    if arguments.command == .run {
+        Scheduler.blockHandledSignals()
+    }
     if arguments.command == .history {
         return HistoryCommand.run(arguments)
     }
