@@ -206,9 +206,10 @@ public final class Scheduler: @unchecked Sendable {
 
     /// Blocks SIGHUP, SIGTERM and SIGINT in the calling thread. Call it on
     /// the main thread before any other thread starts, so that every thread
-    /// inherits the mask. libdispatch reads these signals through a signalfd
-    /// on Linux, which sees a signal only while no thread accepts it; a
-    /// thread that did would discard it, because its action is to ignore.
+    /// inherits the mask. On Linux, libdispatch reads these signals from a
+    /// signalfd, which receives a signal only while every thread blocks it.
+    /// A thread that did not block it would discard it, because the action
+    /// for these signals is to ignore them.
     public static func blockHandledSignals() {
         var signals = sigset_t()
         sigemptyset(&signals)
