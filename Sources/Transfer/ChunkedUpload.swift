@@ -19,8 +19,10 @@ struct ChunkedUpload {
     let chunkSize: Int
     let cancellation: HTTPCancellation?
     let logger: Logger
-    /// Attempts per chunk for failures that may pass (5xx, resets).
-    var attemptsPerChunk = 3
+    /// Attempts per chunk for failures that may pass (5xx, resets), after 1,
+    /// 2, 4 and 8 s. More than for a whole document, because once they are
+    /// spent the document starts again from its first byte.
+    var attemptsPerChunk = 5
 
     func run(source: BoundedPipe, total: Int64?) throws -> (UploadResult, Int) {
         let uploadID = Self.newUploadID()
@@ -91,11 +93,13 @@ struct ChunkedUpload {
                 // may have stopped part-way through the pipe's bytes.
                 try buffer.fill(from: pipe, upTo: Int(length))
                 source = buffer.reader()
+                let delay = TaskProcessor.retryDelay(attempt: attempt, first: 1, retryAfter: error.retryAfter)
                 logger.warning("Chunk upload failed, resending", [
                     ("UPLOAD_ID", range.uploadID), ("CONTENT_RANGE", range.contentRange), ("ATTEMPT", String(attempt)),
-                    ("ERROR_KIND", error.kind), ("ERROR", error.message),
+                    ("ERROR_KIND", TransferError(error).kind.rawValue), ("ERROR", error.message),
+                    ("RETRY_IN_SECONDS", String(format: "%.1f", delay)),
                 ])
-                Thread.sleep(forTimeInterval: Double(1 << (attempt - 1)))
+                Thread.sleep(forTimeInterval: delay)
                 if cancellation?.isCancelled ?? false {
                     throw error
                 }

@@ -6,8 +6,12 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
         /// Workfront responded but did not deliver the document.
         case download
-        /// Cloudinary responded and refused or failed the upload.
+        /// Cloudinary responded and refused the upload (a 4xx other than a
+        /// rate limit, or a response that is not the expected JSON).
         case upload
+        /// Workfront or Cloudinary responded with a server error (5xx), a
+        /// rate limit (420, 429) or a request timeout (408).
+        case server
         /// Workfront or Cloudinary sent no response, or the connection broke
         /// part-way: refused, timed out, reset, or a TLS failure.
         case transport
@@ -59,8 +63,8 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
     }
 
     /// Creates the error for a failed Workfront call. A transport failure
-    /// gets the kind `transport` and a cancelled call `cancelled`, in place
-    /// of `kind`.
+    /// gets the kind `transport`, a server error `server` and a cancelled
+    /// call `cancelled`, in place of `kind`.
     init(_ error: WorkfrontError, kind: Kind) {
         let classified: Kind
         switch error.kind {
@@ -69,6 +73,9 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
 
         case .transport:
             classified = .transport
+
+        case .server:
+            classified = .server
 
         default:
             classified = kind
@@ -88,6 +95,8 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
             kind = .cancelled
         } else if error.kind == "transport" {
             kind = .transport
+        } else if ["server", "rateLimited", "timedOut"].contains(error.kind) {
+            kind = .server
         } else {
             kind = .upload
         }

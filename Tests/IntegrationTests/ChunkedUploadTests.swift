@@ -158,6 +158,7 @@ struct ChunkedUploadTests {
         ChunkFault(label: "500 on the second chunk", chunk: 2),
         ChunkFault(label: "500 on the final chunk", chunk: 4),
         ChunkFault(label: "500 twice on the second chunk", chunk: 2, times: 2),
+        ChunkFault(label: "500 four times on the second chunk", chunk: 2, times: 4),
         ChunkFault(label: "reset inside the second chunk", chunk: 2, failure: .reset(afterBytes: 1024 * 1024)),
         ChunkFault(label: "reset before the body of the second chunk", chunk: 2, failure: .reset(afterBytes: 0)),
         ChunkFault(label: "response to the second chunk lost", chunk: 2, failure: .lostResponse),

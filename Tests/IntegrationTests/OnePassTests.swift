@@ -222,6 +222,22 @@ struct OnePassTests {
         #expect(result.stderr.contains("Task search failed, retrying"))
     }
 
+    @Test(arguments: ["download", "upload"])
+    func serverErrorsAreKindServer(requestKind: String) throws {
+        let tenant = try Tenant(tasks: [
+            FakeTask(id: "server-task", name: "Server", documents: [
+                FakeDocument(id: "server-doc", name: "Doc", fileName: "doc.jpg", size: 3_000),
+            ]),
+        ])
+        let fake = requestKind == "download" ? tenant.workfront : tenant.cloudinary
+        _ = try fake.control("/_fake/request-faults", posting: ["kind": requestKind, "fault": ["status": 503], "times": 3])
+        let result = try tenant.run(["once"])
+        #expect(result.status == 1)
+        #expect(try tenant.taskStatus("server-task") == "UPL")
+        let failed = try #require(result.stderr.split(separator: "\n").first { $0.contains("Document failed, will retry") })
+        #expect(failed.contains("ERROR_KIND=server"), "\(failed)")
+    }
+
     @Test func expiredSessionIsRenewedMidRun() throws {
         let tasks = (1...4).map { index in
             FakeTask(id: "renew-\(index)", name: "Task \(index)", documents: [
