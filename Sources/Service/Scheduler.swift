@@ -128,8 +128,10 @@ public final class Scheduler: @unchecked Sendable {
         if state.queue.isEmpty && state.inFlight.isEmpty {
             lastPoll = currentPoll
         }
-        startTasks()
+        // The timer first, so that the status the transfers' start sends
+        // shows the next poll, not the one that just ended.
         armPollTimer()
+        startTasks()
     }
 
     /// Schedules the next tick one poll interval from now, with up to 10 %

@@ -16,6 +16,16 @@ struct DaemonNotifyTests {
         #expect(messages.dropLast().allSatisfy { $0.value("READY") == nil })
     }
 
+    @Test func idleStatusAfterPollShowsNextPoll() throws {
+        let daemon = try NotifyingDaemon()
+        _ = daemon.socket.receive(until: { $0.value("READY") == "1" }, timeout: .seconds(20))
+        // The first discovery fails at once; its end sets the next poll 5 s away.
+        let statuses = daemon.socket.drain(for: .milliseconds(1_500)).compactMap { $0.value("STATUS") }
+        let idle = statuses.filter { $0.hasPrefix("idle") }
+        #expect(!idle.isEmpty, "statuses: \(statuses)")
+        #expect(idle.allSatisfy { !$0.hasPrefix("idle, next poll in 0 s") }, "statuses: \(statuses)")
+    }
+
     @Test func watchdogPingsAtHalfTheInterval() throws {
         let daemon = try NotifyingDaemon(watchdogMicroseconds: 1_000_000)
         _ = daemon.socket.receive(until: { $0.value("READY") == "1" }, timeout: .seconds(20))
