@@ -42,9 +42,9 @@ public final class Scheduler: @unchecked Sendable {
     ///   - load: builds the work from the configuration; called at start and
     ///     on every SIGHUP.
     ///   - exit: ends the process; tests replace it. The default skips the
-    ///     `atexit` handlers: OpenSSL's cleanup among them would free its
-    ///     state under a discovery or transfer thread that is still running,
-    ///     and crash the process on its way out.
+    ///     `atexit` handlers: OpenSSL's cleanup among them frees state that a
+    ///     discovery or transfer thread still running may use, which can
+    ///     crash the process on its way out.
     public init(initial: ServiceWork, load: @escaping @Sendable () throws -> ServiceWork, notifier: ServiceNotifier,
                 logger: Logger, metrics: ServiceMetrics? = nil,
                 exit: @escaping @Sendable (Int32) -> Never = { code in
