@@ -68,8 +68,17 @@ public struct CloudinaryError: Error, CustomStringConvertible, Sendable {
         } else {
             message = ResponseText.unexpected(status: status, contentType: contentType, body: body)
         }
-        let isTransient = ["rateLimited", "server", "timedOut"].contains(kind)
-        self.init(kind: kind, httpStatus: status, message: message, isTransient: isTransient)
+        self.init(kind: kind, httpStatus: status, message: message, isTransient: Self.serverSideKinds.contains(kind))
+    }
+
+    /// The kinds of error response that a later try may pass: a server
+    /// error, a rate limit or a request timeout.
+    static let serverSideKinds: Set<String> = ["rateLimited", "server", "timedOut"]
+
+    /// Whether Cloudinary responded with a server error, a rate limit or a
+    /// request timeout.
+    public var isServerSide: Bool {
+        Self.serverSideKinds.contains(kind)
     }
 
     /// Classifies an error response by its message, where the message is

@@ -95,7 +95,7 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
             kind = .cancelled
         } else if error.kind == "transport" {
             kind = .transport
-        } else if ["server", "rateLimited", "timedOut"].contains(error.kind) {
+        } else if error.isServerSide {
             kind = .server
         } else {
             kind = .upload
