@@ -3,10 +3,9 @@ import Foundation
 
 /// An MD5 computed on a thread of its own, over bytes fed through a pipe.
 ///
-/// MD5 runs at about 800 MB/s on one core of the benchmark machine. Computed
-/// on the download thread it would cap one document's transfer at the speed of
-/// receiving plus hashing one after the other; on its own thread it overlaps
-/// with both the download and the upload.
+/// MD5 runs at about 800 MB/s on one core of the benchmark machine. On the
+/// download thread it would slow every byte by the time to hash it, so it
+/// runs here, beside the download and the upload.
 final class BackgroundDigest: @unchecked Sendable {
     // @unchecked: `digest` is used only by the hashing thread until
     // `ended` is signalled, and only by the caller of `hexString()` after.

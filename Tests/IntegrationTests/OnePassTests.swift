@@ -144,35 +144,34 @@ struct OnePassTests {
         }
     }
 
-    @Test func loginPageTwiceInARowIsRetried() throws {
-        let tenant = try Tenant(tasks: [
-            FakeTask(id: "login-task", name: "Login page", documents: [
-                FakeDocument(id: "login-doc", name: "Doc", fileName: "doc.mov", size: 200_000),
-            ]),
-        ])
-        // The first download and the one with a new session both get the login page.
-        _ = try tenant.workfront.control("/_fake/request-faults",
-                                         posting: ["kind": "download", "fault": ["html": true], "times": 2])
-        let result = try tenant.run(["once"])
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(try tenant.taskStatus("login-task") == "CPL")
-        try expectDelivered("login-doc", in: tenant)
-        #expect(try tenant.notes(on: "login-task").isEmpty)
+    /// A rejected session that recurs right after a new sign-in: the login
+    /// page on a download, or an expired session on the write-back.
+    enum RejectedTwice: String, CaseIterable, Sendable {
+        case loginPageOnDownload
+        case expiredSessionOnUpdate
+
+        var requestFault: [String: Any] {
+            switch self {
+            case .loginPageOnDownload: ["kind": "download", "fault": ["html": true], "times": 2]
+            case .expiredSessionOnUpdate: ["kind": "update", "fault": ["expireSession": true], "times": 2]
+            }
+        }
     }
 
-    @Test func sessionExpiringTwiceOnUpdateIsRetried() throws {
+    @Test(arguments: RejectedTwice.allCases)
+    func sessionRejectedTwiceIsRetried(rejection: RejectedTwice) throws {
         let tenant = try Tenant(tasks: [
-            FakeTask(id: "expiry-task", name: "Expiry", documents: [
-                FakeDocument(id: "expiry-doc", name: "Doc", fileName: "doc.jpg", size: 20_000),
+            FakeTask(id: "session-task", name: "Session", documents: [
+                FakeDocument(id: "session-doc", name: "Doc", fileName: "doc.mov", size: 200_000),
             ]),
         ])
-        // The first write-back and the one with a new session both meet an expired session.
-        _ = try tenant.workfront.control("/_fake/request-faults",
-                                         posting: ["kind": "update", "fault": ["expireSession": true], "times": 2])
+        // The first request and the one with a new session both meet the rejection.
+        _ = try tenant.workfront.control("/_fake/request-faults", posting: rejection.requestFault)
         let result = try tenant.run(["once"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(try tenant.taskStatus("expiry-task") == "CPL")
-        #expect(try tenant.notes(on: "expiry-task").isEmpty)
+        #expect(try tenant.taskStatus("session-task") == "CPL")
+        try expectDelivered("session-doc", in: tenant)
+        #expect(try tenant.notes(on: "session-task").isEmpty)
     }
 
     @Test func dryRunLeavesUnreadableJournalAlone() throws {
